@@ -1,0 +1,437 @@
+//! Carries a plan out: one change set per changed stack, checked against the plan before
+//! it is executed, stacks in dependency order, independent stacks concurrently.
+//!
+//! The only module that calls mutating AWS APIs. It acts on what the plan says and never
+//! on its display-only fields. A stack's failure stops the stacks that depend on it and
+//! nothing else.
+
+pub mod progress;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::Serialize;
+
+use crate::addr::{AccountId, StackAddr};
+use crate::aws::cfn::{self, ChangeSetKind, ChangeSetRequest, ChangeSetState, StackEvent};
+use crate::aws::{AccountSession, Aws, AwsError};
+use crate::plan::{Plan, ResourceAction, StackAction, StackPlan};
+use progress::Progress;
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// How many stacks are worked on at once.
+    pub parallelism: usize,
+    /// How long one stack operation may take before apply stops waiting for it.
+    pub stack_timeout: Duration,
+}
+
+/// How one stack's operation ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied { changes: usize },
+    /// The change set held no change: the stack already matched.
+    AlreadyCurrent,
+    Failed { error: String, events: Vec<String> },
+    /// Not attempted because a stack it depends on failed.
+    Skipped { reason: String },
+}
+
+impl Outcome {
+    pub fn is_failure(&self) -> bool {
+        match self {
+            Self::Failed { .. } | Self::Skipped { .. } => true,
+            Self::Applied { .. } | Self::AlreadyCurrent => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StackResult {
+    pub addr: StackAddr,
+    pub action: StackAction,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ApplyReport {
+    pub results: Vec<StackResult>,
+}
+
+impl ApplyReport {
+    pub fn failed(&self) -> usize {
+        self.results.iter().filter(|r| r.outcome.is_failure()).count()
+    }
+}
+
+/// Gives the session that acts in an account.
+pub trait Sessions: Sync {
+    fn session(&self, account: &AccountId) -> Option<AccountSession>;
+}
+
+/// Stacks a stack must wait for: for creates and updates, the stacks of the components it
+/// depends on in the same account; for deletions, the reverse.
+fn dependencies(plan: &Plan) -> BTreeMap<StackAddr, BTreeSet<StackAddr>> {
+    let changing: Vec<&StackPlan> = plan.stacks.iter().filter(|s| s.action.is_change()).collect();
+    let mut deps: BTreeMap<StackAddr, BTreeSet<StackAddr>> = BTreeMap::new();
+    for stack in &changing {
+        let entry = deps.entry(stack.addr.clone()).or_default();
+        for other in &changing {
+            if other.addr.account != stack.addr.account || other.addr == stack.addr {
+                continue;
+            }
+            let deleting = stack.action == StackAction::Delete;
+            let (needs, needed) = if deleting {
+                (other.component, stack.component)
+            } else {
+                (stack.component, other.component)
+            };
+            if needs.depends_on().contains(&needed) && (other.action == StackAction::Delete) == deleting {
+                entry.insert(other.addr.clone());
+            }
+        }
+    }
+    deps
+}
+
+/// Applies every changing stack of `plan`.
+pub async fn apply(
+    aws: &Aws,
+    sessions: &dyn Sessions,
+    plan: &Plan,
+    options: &ApplyOptions,
+    progress: &dyn Progress,
+) -> ApplyReport {
+    let deps = dependencies(plan);
+    let by_addr: BTreeMap<&StackAddr, &StackPlan> =
+        plan.stacks.iter().map(|s| (&s.addr, s)).collect();
+    let mut pending: BTreeSet<StackAddr> = deps.keys().cloned().collect();
+    let mut done: BTreeMap<StackAddr, bool> = BTreeMap::new();
+    let mut results = Vec::new();
+    let mut running = FuturesUnordered::new();
+
+    loop {
+        // Start what is ready, up to the bound.
+        let ready: Vec<StackAddr> = pending
+            .iter()
+            .filter(|a| deps[*a].iter().all(|d| done.contains_key(d)))
+            .cloned()
+            .collect();
+        for addr in ready {
+            if running.len() >= options.parallelism.max(1) {
+                break;
+            }
+            pending.remove(&addr);
+            let stack = by_addr[&addr];
+            if let Some(failed) = deps[&addr].iter().find(|d| !done[*d]) {
+                let reason = format!("{failed} did not apply");
+                progress.finish(&addr, false, &format!("skipped: {reason}"));
+                done.insert(addr.clone(), false);
+                results.push(StackResult {
+                    addr,
+                    action: stack.action,
+                    outcome: Outcome::Skipped { reason },
+                });
+                continue;
+            }
+            let session = sessions.session(&addr.account);
+            running.push(async move {
+                let outcome = match session {
+                    Some(session) => apply_stack(aws, &session, stack, options, progress).await,
+                    None => Outcome::Failed {
+                        error: format!("no session for account {}", addr.account),
+                        events: Vec::new(),
+                    },
+                };
+                (addr, stack.action, outcome)
+            });
+        }
+        let Some((addr, action, outcome)) = running.next().await else {
+            if pending.is_empty() {
+                break;
+            }
+            // Nothing runs and nothing is ready: only skips remain, handled above.
+            continue;
+        };
+        let ok = !outcome.is_failure();
+        match &outcome {
+            Outcome::Applied { changes } => {
+                progress.finish(&addr, true, &format!("{changes} resource changes applied"))
+            }
+            Outcome::AlreadyCurrent => progress.finish(&addr, true, "already up to date"),
+            Outcome::Failed { error, .. } => progress.finish(&addr, false, error),
+            Outcome::Skipped { reason } => progress.finish(&addr, false, reason),
+        }
+        done.insert(addr.clone(), ok);
+        results.push(StackResult {
+            addr,
+            action,
+            outcome,
+        });
+    }
+    results.sort_by(|a, b| a.addr.cmp(&b.addr));
+    ApplyReport { results }
+}
+
+fn failed(error: impl ToString) -> Outcome {
+    Outcome::Failed {
+        error: error.to_string(),
+        events: Vec::new(),
+    }
+}
+
+async fn apply_stack(
+    aws: &Aws,
+    session: &AccountSession,
+    stack: &StackPlan,
+    options: &ApplyOptions,
+    progress: &dyn Progress,
+) -> Outcome {
+    let addr = &stack.addr;
+    let region = &addr.region;
+    let started = Utc::now() - chrono::Duration::seconds(5);
+    match stack.action {
+        StackAction::NoOp => return Outcome::AlreadyCurrent,
+        StackAction::Delete => {
+            progress.step(addr, "deleting stack");
+            return match delete_and_wait(aws, session, addr, options, progress).await {
+                Ok(()) => Outcome::Applied {
+                    changes: stack.resources.len(),
+                },
+                Err(outcome) => outcome,
+            };
+        }
+        StackAction::Recreate => {
+            progress.step(addr, "deleting the failed stack");
+            if let Err(outcome) = delete_and_wait(aws, session, addr, options, progress).await {
+                return outcome;
+            }
+        }
+        StackAction::Create | StackAction::Update => {}
+    }
+    let Some(template) = &stack.template else {
+        return failed("the plan holds no template for this stack");
+    };
+    let kind = match stack.action {
+        StackAction::Update => ChangeSetKind::Update,
+        _ => ChangeSetKind::Create,
+    };
+    let name = format!("irready-{}", Utc::now().format("%Y%m%d%H%M%S%3f"));
+    progress.step(addr, "creating change set");
+    let request = ChangeSetRequest {
+        stack: &addr.stack,
+        name: &name,
+        kind,
+        template_body: &template.body,
+        tags: &stack.tags,
+        description: "irready apply",
+    };
+    if let Err(err) = cfn::create_change_set(aws, session, region, &request).await {
+        return failed(err);
+    }
+    let change_set = match wait_change_set(aws, session, addr, &name, options).await {
+        Ok(state) => state,
+        Err(err) => return failed(err),
+    };
+    if change_set.status == "FAILED" {
+        let reason = change_set.status_reason.unwrap_or_default();
+        let _ = cfn::delete_change_set(aws, session, region, &addr.stack, &name).await;
+        // An empty change set ends FAILED with "didn't contain changes": no change.
+        if reason.contains("didn't contain changes") || reason.contains("No updates") {
+            return Outcome::AlreadyCurrent;
+        }
+        return failed(format!("change set failed: {reason}"));
+    }
+    if let Err(mismatch) = matches_plan(stack, &change_set) {
+        let _ = cfn::delete_change_set(aws, session, region, &addr.stack, &name).await;
+        if kind == ChangeSetKind::Create {
+            // A never-executed CREATE change set leaves an empty REVIEW_IN_PROGRESS stack.
+            let _ = cfn::delete_stack(aws, session, region, &addr.stack).await;
+        }
+        return failed(format!(
+            "the change set does not match the plan, nothing was executed: {mismatch}"
+        ));
+    }
+    progress.step(addr, &format!("executing {} changes", change_set.changes.len()));
+    if let Err(err) = cfn::execute_change_set(aws, session, region, &addr.stack, &name).await {
+        let events = failed_events(aws, session, addr, started).await;
+        return Outcome::Failed {
+            error: err.to_string(),
+            events,
+        };
+    }
+    match wait_stack(aws, session, addr, options, progress).await {
+        Ok(status) if status.ends_with("_COMPLETE") && !status.contains("ROLLBACK") => {
+            Outcome::Applied {
+                changes: change_set.changes.len(),
+            }
+        }
+        Ok(status) => Outcome::Failed {
+            error: format!("the stack ended {status}"),
+            events: failed_events(aws, session, addr, started).await,
+        },
+        Err(err) => failed(err),
+    }
+}
+
+/// Checks the change set against the plan: every planned resource change is there with
+/// the same action, and nothing else is added or removed. Extra modifications are accepted
+/// only where a planned replacement changes what other resources refer to.
+fn matches_plan(stack: &StackPlan, change_set: &ChangeSetState) -> Result<(), String> {
+    let planned: BTreeMap<&str, ResourceAction> = stack
+        .resources
+        .iter()
+        .map(|r| (r.logical_id.as_str(), r.action))
+        .collect();
+    let has_replacement = planned.values().any(|a| *a == ResourceAction::Replace);
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for change in &change_set.changes {
+        seen.insert(change.logical_id.as_str());
+        let expected = planned.get(change.logical_id.as_str());
+        let agrees = match (expected, change.action.as_str()) {
+            (Some(ResourceAction::Add), "Add") => true,
+            (Some(ResourceAction::Remove), "Remove") => true,
+            (Some(ResourceAction::Modify), "Modify" | "Dynamic") => {
+                change.replacement.as_deref() != Some("True")
+            }
+            (Some(ResourceAction::Replace), "Modify" | "Dynamic") => true,
+            (None, "Modify" | "Dynamic") => has_replacement,
+            _ => false,
+        };
+        if !agrees {
+            problems.push(format!(
+                "{} {} (plan: {})",
+                change.action,
+                change.logical_id,
+                expected.map_or("no change".to_owned(), |a| format!("{a:?}").to_lowercase())
+            ));
+        }
+    }
+    for (id, action) in &planned {
+        if !seen.contains(id) {
+            problems.push(format!(
+                "{id}: planned {} but absent from the change set",
+                format!("{action:?}").to_lowercase()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Polling schedule while waiting: quick at first, then every few seconds.
+fn poll_delay(attempt: u32) -> Duration {
+    Duration::from_millis((250u64 << attempt.min(4)).min(5_000))
+}
+
+async fn wait_change_set(
+    aws: &Aws,
+    session: &AccountSession,
+    addr: &StackAddr,
+    name: &str,
+    options: &ApplyOptions,
+) -> Result<ChangeSetState, AwsError> {
+    let deadline = tokio::time::Instant::now() + options.stack_timeout;
+    let mut attempt = 0;
+    loop {
+        let state =
+            cfn::describe_change_set(aws, session, &addr.region, &addr.stack, name).await?;
+        if matches!(state.status.as_str(), "CREATE_COMPLETE" | "FAILED") {
+            return Ok(state);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(AwsError::other(
+                "cloudformation:DescribeChangeSet",
+                format!("change set still {} after {:?}", state.status, options.stack_timeout),
+            ));
+        }
+        tokio::time::sleep(poll_delay(attempt)).await;
+        attempt += 1;
+    }
+}
+
+/// Waits until the stack leaves its `*_IN_PROGRESS` state and returns the final status.
+async fn wait_stack(
+    aws: &Aws,
+    session: &AccountSession,
+    addr: &StackAddr,
+    options: &ApplyOptions,
+    progress: &dyn Progress,
+) -> Result<String, AwsError> {
+    let deadline = tokio::time::Instant::now() + options.stack_timeout;
+    let mut attempt = 0;
+    loop {
+        let status = cfn::describe_stack(aws, session, &addr.region, &addr.stack)
+            .await?
+            .map(|s| s.status)
+            .unwrap_or_else(|| "DELETE_COMPLETE".to_owned());
+        if !status.ends_with("_IN_PROGRESS") {
+            return Ok(status);
+        }
+        progress.step(addr, &status);
+        if tokio::time::Instant::now() >= deadline {
+            return Err(AwsError::other(
+                "cloudformation:DescribeStacks",
+                format!("stack still {status} after {:?}", options.stack_timeout),
+            ));
+        }
+        tokio::time::sleep(poll_delay(attempt)).await;
+        attempt += 1;
+    }
+}
+
+async fn delete_and_wait(
+    aws: &Aws,
+    session: &AccountSession,
+    addr: &StackAddr,
+    options: &ApplyOptions,
+    progress: &dyn Progress,
+) -> Result<(), Outcome> {
+    let started = Utc::now() - chrono::Duration::seconds(5);
+    cfn::delete_stack(aws, session, &addr.region, &addr.stack)
+        .await
+        .map_err(failed)?;
+    match wait_stack(aws, session, addr, options, progress).await {
+        Ok(status) if status == "DELETE_COMPLETE" => Ok(()),
+        Ok(status) => Err(Outcome::Failed {
+            error: format!("the stack ended {status}"),
+            events: failed_events(aws, session, addr, started).await,
+        }),
+        Err(err) => Err(failed(err)),
+    }
+}
+
+/// The stack's failure events since `since`, as readable lines.
+async fn failed_events(
+    aws: &Aws,
+    session: &AccountSession,
+    addr: &StackAddr,
+    since: DateTime<Utc>,
+) -> Vec<String> {
+    match cfn::stack_events(aws, session, &addr.region, &addr.stack, since).await {
+        Ok(events) => events
+            .iter()
+            .filter(|e| e.status.ends_with("_FAILED"))
+            .map(describe_event)
+            .collect(),
+        Err(err) => vec![format!("(stack events could not be read: {err})")],
+    }
+}
+
+fn describe_event(event: &StackEvent) -> String {
+    format!(
+        "{} {} {} {}: {}",
+        event.timestamp.format("%H:%M:%S"),
+        event.logical_id,
+        event.resource_type,
+        event.status,
+        event.reason.as_deref().unwrap_or("")
+    )
+}

@@ -1,0 +1,342 @@
+//! CloudFormation calls: stack listing, templates, change sets, stack events.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Tag, TemplateStage};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::addr::Region;
+
+use super::{AccountSession, Aws, AwsError, AwsResult};
+
+/// A stack as DescribeStacks reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeployedStack {
+    pub name: String,
+    pub id: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub created: DateTime<Utc>,
+    pub last_updated: Option<DateTime<Utc>>,
+    pub outputs: BTreeMap<String, String>,
+}
+
+/// One resource change of a change set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetChange {
+    pub logical_id: String,
+    pub resource_type: String,
+    /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
+    pub action: String,
+    /// `True`, `False`, `Conditional`, or absent where the service does not say.
+    pub replacement: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetState {
+    pub id: String,
+    /// `CREATE_PENDING`, `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `FAILED`, ...
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub changes: Vec<ChangeSetChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackEvent {
+    pub timestamp: DateTime<Utc>,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeSetKind {
+    Create,
+    Update,
+}
+
+fn to_chrono(t: &aws_smithy_types::DateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.secs(), t.subsec_nanos()).unwrap_or_default()
+}
+
+fn deployed(stack: &aws_sdk_cloudformation::types::Stack) -> DeployedStack {
+    DeployedStack {
+        name: stack.stack_name().unwrap_or_default().to_owned(),
+        id: stack.stack_id().unwrap_or_default().to_owned(),
+        status: stack
+            .stack_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        status_reason: stack.stack_status_reason().map(str::to_owned),
+        tags: stack
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_owned(),
+                    t.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        created: stack.creation_time().map(to_chrono).unwrap_or_default(),
+        last_updated: stack.last_updated_time().map(to_chrono),
+        outputs: stack
+            .outputs()
+            .iter()
+            .map(|o| {
+                (
+                    o.output_key().unwrap_or_default().to_owned(),
+                    o.output_value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Every live stack of the target (DescribeStacks without a name): one paginated listing
+/// that carries tags, status and outputs, so no per-stack read is needed.
+pub async fn list_stacks(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<Vec<DeployedStack>> {
+    let client = aws.cloudformation(session, region);
+    let mut pages = client.describe_stacks().into_paginator().send();
+    let mut stacks = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("cloudformation:DescribeStacks", e))?;
+        stacks.extend(page.stacks().iter().map(deployed));
+    }
+    stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(stacks)
+}
+
+/// One stack by name, or `None` when it does not exist (or was deleted).
+pub async fn describe_stack(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<Option<DeployedStack>> {
+    let result = aws
+        .cloudformation(session, region)
+        .describe_stacks()
+        .stack_name(name)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out
+            .stacks()
+            .first()
+            .map(deployed)
+            .filter(|s| s.status != "DELETE_COMPLETE")),
+        Err(err) => {
+            let err = AwsError::from_sdk("cloudformation:DescribeStacks", err);
+            // CloudFormation says "Stack with id X does not exist" as a ValidationError.
+            if err.message.contains("does not exist") {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The template body as it was submitted.
+pub async fn get_template(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+) -> AwsResult<String> {
+    let out = aws
+        .cloudformation(session, region)
+        .get_template()
+        .stack_name(stack)
+        .template_stage(TemplateStage::Original)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:GetTemplate", e))?;
+    Ok(out.template_body().unwrap_or_default().to_owned())
+}
+
+pub struct ChangeSetRequest<'a> {
+    pub stack: &'a str,
+    pub name: &'a str,
+    pub kind: ChangeSetKind,
+    pub template_body: &'a str,
+    pub tags: &'a BTreeMap<String, String>,
+    pub description: &'a str,
+}
+
+/// Creates a change set and returns its id.
+pub async fn create_change_set(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    request: &ChangeSetRequest<'_>,
+) -> AwsResult<String> {
+    let tags: Vec<Tag> = request
+        .tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect();
+    let out = aws
+        .cloudformation(session, region)
+        .create_change_set()
+        .stack_name(request.stack)
+        .change_set_name(request.name)
+        .change_set_type(match request.kind {
+            ChangeSetKind::Create => ChangeSetType::Create,
+            ChangeSetKind::Update => ChangeSetType::Update,
+        })
+        .template_body(request.template_body)
+        .set_tags(Some(tags))
+        .capabilities(Capability::CapabilityNamedIam)
+        .description(request.description)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:CreateChangeSet", e))?;
+    Ok(out.id().unwrap_or_default().to_owned())
+}
+
+pub async fn describe_change_set(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+    change_set: &str,
+) -> AwsResult<ChangeSetState> {
+    let client = aws.cloudformation(session, region);
+    let mut next_token: Option<String> = None;
+    let mut state: Option<ChangeSetState> = None;
+    loop {
+        let out = client
+            .describe_change_set()
+            .stack_name(stack)
+            .change_set_name(change_set)
+            .set_next_token(next_token.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("cloudformation:DescribeChangeSet", e))?;
+        let state = state.get_or_insert_with(|| ChangeSetState {
+            id: out.change_set_id().unwrap_or(change_set).to_owned(),
+            status: out
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            status_reason: out.status_reason().map(str::to_owned),
+            changes: Vec::new(),
+        });
+        for change in out.changes() {
+            if let Some(rc) = change.resource_change() {
+                state.changes.push(ChangeSetChange {
+                    logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
+                    resource_type: rc.resource_type().unwrap_or_default().to_owned(),
+                    action: rc
+                        .action()
+                        .map(|a| a.as_str().to_owned())
+                        .unwrap_or_default(),
+                    replacement: rc.replacement().map(|r| r.as_str().to_owned()),
+                });
+            }
+        }
+        next_token = out.next_token().map(str::to_owned);
+        if next_token.is_none() {
+            break;
+        }
+    }
+    Ok(state.expect("at least one page"))
+}
+
+pub async fn execute_change_set(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+    change_set: &str,
+) -> AwsResult<()> {
+    aws.cloudformation(session, region)
+        .execute_change_set()
+        .stack_name(stack)
+        .change_set_name(change_set)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:ExecuteChangeSet", e))?;
+    Ok(())
+}
+
+pub async fn delete_change_set(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+    change_set: &str,
+) -> AwsResult<()> {
+    aws.cloudformation(session, region)
+        .delete_change_set()
+        .stack_name(stack)
+        .change_set_name(change_set)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:DeleteChangeSet", e))?;
+    Ok(())
+}
+
+pub async fn delete_stack(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+) -> AwsResult<()> {
+    aws.cloudformation(session, region)
+        .delete_stack()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:DeleteStack", e))?;
+    Ok(())
+}
+
+/// The stack's events from `since` on, oldest first.
+pub async fn stack_events(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+    since: DateTime<Utc>,
+) -> AwsResult<Vec<StackEvent>> {
+    let client = aws.cloudformation(session, region);
+    let mut pages = client
+        .describe_stack_events()
+        .stack_name(stack)
+        .into_paginator()
+        .send();
+    let mut events = Vec::new();
+    // Events come newest first: stop paging once they are older than the operation.
+    'pages: while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| AwsError::from_sdk("cloudformation:DescribeStackEvents", e))?;
+        for event in page.stack_events() {
+            let timestamp = event.timestamp().map(to_chrono).unwrap_or_default();
+            if timestamp < since {
+                break 'pages;
+            }
+            events.push(StackEvent {
+                timestamp,
+                logical_id: event.logical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: event.resource_type().unwrap_or_default().to_owned(),
+                status: event
+                    .resource_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                reason: event.resource_status_reason().map(str::to_owned),
+            });
+        }
+    }
+    events.reverse();
+    Ok(events)
+}

@@ -1,0 +1,397 @@
+//! The only module that knows the AWS SDK: configuration, credentials per account,
+//! clients per (account, region), retry and timeout policy, call counting, and the
+//! mapping of SDK errors to our own kinds.
+//!
+//! Everything else speaks `AccountId`, `Region` and the typed results of the functions
+//! in the submodules.
+
+pub mod cfn;
+pub mod ec2;
+pub mod org;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::{
+    future, ProvideCredentials, SharedCredentialsProvider,
+};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use serde::Serialize;
+
+use crate::addr::{AccountId, Region};
+
+/// How to reach AWS: the standard credential chain, optionally a named profile and an
+/// endpoint override (the emulator, or a VPC endpoint).
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// Retry policy, set once for every client: the SDK's standard mode (exponential backoff
+/// with full jitter on throttling, 5xx and transient network errors).
+const MAX_ATTEMPTS: u32 = 8;
+const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+/// Timeouts on every call: one attempt, and the whole call including retries.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Our kinds of AWS failure, decided once from the service's error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Throttled,
+    AccessDenied,
+    NotFound,
+    Invalid,
+    Unreachable,
+    Other,
+}
+
+/// A failed AWS call: which operation, our kind, and the service's code and message.
+/// It never carries credentials: SDK errors hold none, and we add none.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: {message}")]
+pub struct AwsError {
+    pub operation: &'static str,
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let code = err.code().map(str::to_owned);
+        let kind = match code.as_deref() {
+            Some(
+                "Throttling" | "ThrottlingException" | "TooManyRequestsException"
+                | "RequestLimitExceeded",
+            ) => ErrorKind::Throttled,
+            Some(
+                "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+                | "AuthFailure" | "InvalidClientTokenId" | "ExpiredToken" | "OptInRequired",
+            ) => ErrorKind::AccessDenied,
+            Some(c) if c.contains("NotFound") || c.starts_with("NoSuch") => ErrorKind::NotFound,
+            Some(c) if c.contains("Validation") || c.starts_with("Invalid") => ErrorKind::Invalid,
+            Some(_) => ErrorKind::Other,
+            None => ErrorKind::Unreachable,
+        };
+        let message = match err.message() {
+            Some(m) => match &code {
+                Some(c) => format!("{c}: {m}"),
+                None => m.to_owned(),
+            },
+            None => DisplayErrorContext(&err).to_string(),
+        };
+        Self {
+            operation,
+            kind,
+            code,
+            message,
+        }
+    }
+
+    pub fn other(operation: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            operation,
+            kind: ErrorKind::Other,
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
+pub type AwsResult<T> = Result<T, AwsError>;
+
+/// Counts the AWS calls a run makes, by `service:Operation`, and the HTTP attempts
+/// (retries included). Read by `--stats` and the benchmark.
+#[derive(Debug, Default)]
+pub struct CallStats {
+    calls: Mutex<BTreeMap<String, u64>>,
+    attempts: AtomicU64,
+}
+
+impl CallStats {
+    fn record(&self, operation: String) {
+        *self.calls.lock().unwrap().entry(operation).or_default() += 1;
+    }
+
+    /// Calls by operation, sorted by name.
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    pub fn total_calls(&self) -> u64 {
+        self.calls.lock().unwrap().values().sum()
+    }
+
+    pub fn attempts(&self) -> u64 {
+        self.attempts.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CountCalls(Arc<CallStats>);
+
+impl Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "irready::CountCalls"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(metadata) = cfg.load::<Metadata>() {
+            self.0
+                .record(format!("{}:{}", metadata.service(), metadata.name()));
+        }
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Wraps a credentials provider to count how often it really fetches (the SDK's identity
+/// cache sits in front of it, so this is once per account unless credentials expire).
+#[derive(Debug)]
+struct CountedProvider {
+    inner: SharedCredentialsProvider,
+    stats: Arc<CallStats>,
+    operation: &'static str,
+}
+
+impl ProvideCredentials for CountedProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        self.stats.record(self.operation.to_owned());
+        self.inner.provide_credentials()
+    }
+}
+
+/// Configuration for one account: the SDK config whose credentials act in it.
+#[derive(Clone, Debug)]
+pub struct AccountSession {
+    pub account: AccountId,
+    config: SdkConfig,
+}
+
+/// Entry point to AWS for one run.
+pub struct Aws {
+    base: SdkConfig,
+    stats: Arc<CallStats>,
+    endpoint_override: bool,
+    sessions: tokio::sync::Mutex<HashMap<AccountId, AccountSession>>,
+}
+
+impl Aws {
+    /// Loads the standard credential chain (environment, profile, SSO, instance role).
+    pub async fn connect(options: &AwsOptions) -> Self {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(MAX_ATTEMPTS)
+                    .with_initial_backoff(INITIAL_BACKOFF)
+                    .with_max_backoff(MAX_BACKOFF),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let base = loader.load().await;
+        let base = if base.region().is_none() {
+            // Organizations and STS are global: any region reaches them.
+            base.to_builder()
+                .region(aws_config::Region::new("us-east-1"))
+                .build()
+        } else {
+            base
+        };
+        Self {
+            endpoint_override: options.endpoint_url.is_some() || base.endpoint_url().is_some(),
+            base,
+            stats: Arc::new(CallStats::default()),
+            sessions: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn stats(&self) -> &CallStats {
+        &self.stats
+    }
+
+    /// Whether calls go to an endpoint override rather than to AWS itself.
+    pub fn uses_endpoint_override(&self) -> bool {
+        self.endpoint_override
+    }
+
+    /// The caller's own credentials: the management account, or the single account of an
+    /// environment without an organization.
+    pub fn caller_session(&self, account: AccountId) -> AccountSession {
+        AccountSession {
+            account,
+            config: self.base.clone(),
+        }
+    }
+
+    /// The session for `account`: the caller's credentials for the caller's own account,
+    /// otherwise `role` assumed in it. Sessions are created once per account and run; the
+    /// SDK's identity cache then calls AssumeRole once and refreshes before expiry.
+    pub async fn session(
+        &self,
+        caller: &AccountId,
+        account: &AccountId,
+        role: &str,
+        session_name: &str,
+    ) -> AccountSession {
+        if account == caller {
+            return self.caller_session(account.clone());
+        }
+        let mut sessions = self.sessions.lock().await;
+        if let Some(session) = sessions.get(account) {
+            return session.clone();
+        }
+        let role_arn = format!("arn:aws:iam::{account}:role/{role}");
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name)
+            .configure(&self.base)
+            .build()
+            .await;
+        let counted = CountedProvider {
+            inner: SharedCredentialsProvider::new(provider),
+            stats: self.stats.clone(),
+            operation: "sts:AssumeRole",
+        };
+        let config = self
+            .base
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(counted))
+            .build();
+        let session = AccountSession {
+            account: account.clone(),
+            config,
+        };
+        sessions.insert(account.clone(), session.clone());
+        session
+    }
+
+    /// Fetches the session's credentials now, so that an account whose role cannot be
+    /// assumed fails once, clearly, before any other call in it.
+    pub async fn verify(&self, session: &AccountSession) -> AwsResult<()> {
+        let provider = session
+            .config
+            .credentials_provider()
+            .ok_or_else(|| AwsError::other("credentials", "no credentials found"))?;
+        provider
+            .provide_credentials()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError {
+                operation: "sts:AssumeRole",
+                kind: ErrorKind::AccessDenied,
+                code: None,
+                message: DisplayErrorContext(&e).to_string(),
+            })
+    }
+
+    fn interceptor(&self) -> CountCalls {
+        CountCalls(self.stats.clone())
+    }
+
+    pub fn cloudformation(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+    ) -> aws_sdk_cloudformation::Client {
+        let config = aws_sdk_cloudformation::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(config)
+    }
+
+    pub fn ec2(&self, session: &AccountSession, region: &Region) -> aws_sdk_ec2::Client {
+        let config = aws_sdk_ec2::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_ec2::Client::from_conf(config)
+    }
+
+    pub fn iam(&self, session: &AccountSession) -> aws_sdk_iam::Client {
+        let config = aws_sdk_iam::config::Builder::from(&session.config)
+            .region(aws_config::Region::new("us-east-1"))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_iam::Client::from_conf(config)
+    }
+
+    pub fn organizations(&self, session: &AccountSession) -> aws_sdk_organizations::Client {
+        let config = aws_sdk_organizations::config::Builder::from(&session.config)
+            .region(aws_config::Region::new("us-east-1"))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_organizations::Client::from_conf(config)
+    }
+
+    pub fn sts(&self, session: &AccountSession) -> aws_sdk_sts::Client {
+        let config = aws_sdk_sts::config::Builder::from(&session.config)
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_sts::Client::from_conf(config)
+    }
+
+    /// The account the caller's credentials belong to.
+    pub async fn caller_account(&self) -> AwsResult<AccountId> {
+        let session = self.caller_session("000000000000".parse().expect("valid id"));
+        let identity = self
+            .sts(&session)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+        identity
+            .account()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e: String| AwsError::other("sts:GetCallerIdentity", e))
+    }
+}

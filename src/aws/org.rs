@@ -1,0 +1,110 @@
+//! Organizations reads: the organization's accounts and OU tree.
+
+use std::collections::VecDeque;
+
+use crate::addr::AccountId;
+use crate::discover::organization::{OrgAccount, OrgUnit, Organization};
+
+use super::{AccountSession, Aws, AwsError, AwsResult};
+
+/// Reads the whole organization from the management account: two paginated listings
+/// per OU (child OUs and accounts), walked breadth-first from the root. Returns `None`
+/// when the caller's account is not in an organization.
+pub async fn read_organization(
+    aws: &Aws,
+    session: &AccountSession,
+) -> AwsResult<Option<Organization>> {
+    let client = aws.organizations(session);
+    let described = match client.describe_organization().send().await {
+        Ok(out) => out,
+        Err(err) => {
+            let err = AwsError::from_sdk("organizations:DescribeOrganization", err);
+            if err.code.as_deref() == Some("AWSOrganizationsNotInUseException") {
+                return Ok(None);
+            }
+            return Err(err);
+        }
+    };
+    let management: AccountId = described
+        .organization()
+        .and_then(|o| o.master_account_id())
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e: String| AwsError::other("organizations:DescribeOrganization", e))?;
+
+    let roots = client
+        .list_roots()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:ListRoots", e))?;
+    let mut units = Vec::new();
+    let mut queue = VecDeque::new();
+    for root in roots.roots() {
+        let id = root.id().unwrap_or_default().to_owned();
+        units.push(OrgUnit {
+            id: id.clone(),
+            name: "Root".to_owned(),
+            parent: None,
+            path: vec!["Root".to_owned()],
+        });
+        queue.push_back((id, vec!["Root".to_owned()]));
+    }
+
+    let mut accounts = Vec::new();
+    while let Some((parent, path)) = queue.pop_front() {
+        let mut children = client
+            .list_organizational_units_for_parent()
+            .parent_id(&parent)
+            .into_paginator()
+            .send();
+        while let Some(page) = children.next().await {
+            let page = page.map_err(|e| {
+                AwsError::from_sdk("organizations:ListOrganizationalUnitsForParent", e)
+            })?;
+            for ou in page.organizational_units() {
+                let name = ou.name().unwrap_or_default().to_owned();
+                let mut child_path = path.clone();
+                child_path.push(name.clone());
+                let id = ou.id().unwrap_or_default().to_owned();
+                units.push(OrgUnit {
+                    id: id.clone(),
+                    name,
+                    parent: Some(parent.clone()),
+                    path: child_path.clone(),
+                });
+                queue.push_back((id, child_path));
+            }
+        }
+        let mut members = client
+            .list_accounts_for_parent()
+            .parent_id(&parent)
+            .into_paginator()
+            .send();
+        while let Some(page) = members.next().await {
+            let page =
+                page.map_err(|e| AwsError::from_sdk("organizations:ListAccountsForParent", e))?;
+            for account in page.accounts() {
+                let Ok(id) = account.id().unwrap_or_default().parse::<AccountId>() else {
+                    continue;
+                };
+                accounts.push(OrgAccount {
+                    id,
+                    name: account.name().unwrap_or_default().to_owned(),
+                    status: account
+                        .status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_else(|| "ACTIVE".to_owned()),
+                    parent: parent.clone(),
+                });
+            }
+        }
+    }
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    units.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Some(Organization {
+        management_account: management,
+        enabled: true,
+        accounts,
+        units,
+    }))
+}

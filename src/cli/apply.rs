@@ -1,0 +1,93 @@
+//! `irready apply`: plan, confirm, apply.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{AwsArgs, EnvArgs, ExitCode};
+use crate::apply::{self, progress, ApplyOptions, Outcome};
+use crate::{config, report, workflow};
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub env: EnvArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How long one stack operation may take, in minutes.
+    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    pub stack_timeout: u64,
+}
+
+pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
+    let env = config::load(&args.env.env)?;
+    let aws = args.aws.connect().await;
+    let prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let plan = &prepared.plan;
+    print!("{}", report::plan_text::render(plan, verbose));
+    if !plan.has_changes() {
+        args.aws.print_stats(&aws);
+        return Ok(if plan.errors.is_empty() {
+            ExitCode::Ok
+        } else {
+            ExitCode::Error
+        });
+    }
+    if !args.auto_approve && !confirm()? {
+        eprintln!("Apply cancelled.");
+        return Ok(ExitCode::Error);
+    }
+
+    let changing = plan.stacks.iter().filter(|s| s.action.is_change()).count();
+    let progress = progress::for_stderr(changing);
+    let options = ApplyOptions {
+        parallelism: args.aws.parallelism.into(),
+        stack_timeout: Duration::from_secs(args.stack_timeout * 60),
+    };
+    let report = apply::apply(&aws, &prepared.discovery, plan, &options, progress.as_ref()).await;
+    drop(progress);
+
+    for result in &report.results {
+        if let Outcome::Failed { error, events } = &result.outcome {
+            eprintln!("\n{}: {error}", result.addr);
+            for event in events {
+                eprintln!("    {event}");
+            }
+        }
+    }
+    let failed = report.failed();
+    let applied = report.results.len() - failed;
+    println!(
+        "\nApply complete: {applied} stacks applied, {failed} failed{}.",
+        if plan.errors.is_empty() {
+            String::new()
+        } else {
+            format!(", {} targets not planned", plan.errors.len())
+        }
+    );
+    args.aws.print_stats(&aws);
+    Ok(if failed > 0 || !plan.errors.is_empty() {
+        ExitCode::Error
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// Asks on the terminal; refuses to guess when there is none.
+fn confirm() -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "apply needs confirmation and standard input is not a terminal: review the plan \
+             and pass --auto-approve"
+        );
+    }
+    print!("\nApply these changes? Only 'yes' is accepted: ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}

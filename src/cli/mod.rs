@@ -1,0 +1,121 @@
+//! Command-line interface: flags parsed by clap, one file per subcommand. Each command
+//! returns an [`ExitCode`]; `main` maps errors to exit code 1.
+
+mod apply;
+mod plan;
+mod render;
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::aws::{Aws, AwsOptions};
+
+/// Exit codes, documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Success; for `plan --detailed-exitcode`, no changes.
+    Ok = 0,
+    /// An error: bad input, an AWS failure, a failed apply.
+    Error = 1,
+    /// `plan --detailed-exitcode`: the plan has changes.
+    Changes = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "irready",
+    version,
+    about = "Prepare AWS organizations for security incidents, as code",
+    long_about = "irready declares what incident responders need before an incident \
+                  (forensic account and VPC, breakglass and responder roles, ...) in an \
+                  environment file, plans the difference with what exists in every account \
+                  and region, and applies it through CloudFormation change sets."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// More logging on stderr (-v: info, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Disable colours (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and validate an environment file. Makes no AWS call.
+    Validate(validate::ValidateArgs),
+    /// Write the CloudFormation template of every stack, one file per account/region/stack.
+    Render(render::RenderArgs),
+    /// Show what apply would change, per stack, resource and property.
+    Plan(plan::PlanArgs),
+    /// Apply the plan through CloudFormation change sets.
+    Apply(apply::ApplyArgs),
+}
+
+/// The environment file.
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The environment file (environments/*.yaml).
+    #[arg(short = 'e', long = "env", value_name = "FILE")]
+    pub env: PathBuf,
+}
+
+/// How to reach AWS. The standard credential chain applies (environment, profiles, SSO).
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from the AWS config files.
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Send every AWS call to this endpoint (an emulator, a proxy).
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// How many accounts, targets or stacks are worked on at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallelism: u16,
+
+    /// Print the AWS calls made, by operation, on stderr at the end.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+impl AwsArgs {
+    pub async fn connect(&self) -> Aws {
+        Aws::connect(&AwsOptions {
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        })
+        .await
+    }
+
+    pub fn print_stats(&self, aws: &Aws) {
+        if !self.stats {
+            return;
+        }
+        let stats = aws.stats();
+        eprintln!(
+            "AWS calls: {} ({} HTTP attempts)",
+            stats.total_calls(),
+            stats.attempts()
+        );
+        for (operation, count) in stats.calls() {
+            eprintln!("  {count:>6}  {operation}");
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Render(args) => render::run(args).await,
+        Command::Plan(args) => plan::run(args, cli.verbose > 0).await,
+        Command::Apply(args) => apply::run(args, cli.verbose > 0).await,
+    }
+}

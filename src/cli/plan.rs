@@ -1,0 +1,56 @@
+//! `irready plan`: what apply would change.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use super::{AwsArgs, EnvArgs, ExitCode};
+use crate::{config, report, workflow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub env: EnvArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Exit 0 when there is nothing to change, 2 when there is, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Also write the plan as JSON to this file.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+}
+
+pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
+    let env = config::load(&args.env.env)?;
+    let aws = args.aws.connect().await;
+    let prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let plan = &prepared.plan;
+    match args.format {
+        PlanFormat::Text => print!("{}", report::plan_text::render(plan, verbose)),
+        PlanFormat::Json => println!("{}", report::plan_json(plan)),
+    }
+    if let Some(path) = &args.out {
+        std::fs::write(path, report::plan_json(plan))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("Plan saved to {}", path.display());
+    }
+    args.aws.print_stats(&aws);
+    Ok(if !plan.errors.is_empty() {
+        ExitCode::Error
+    } else if args.detailed_exitcode && plan.has_changes() {
+        ExitCode::Changes
+    } else {
+        ExitCode::Ok
+    })
+}

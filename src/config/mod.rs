@@ -1,0 +1,752 @@
+//! Desired state: loads `environments/*.yaml` into a typed, validated [`Environment`].
+//!
+//! Loading never touches the network. Every problem is reported with the file, line,
+//! column and field it concerns, and all semantic problems of a file are reported at once.
+//! References to accounts and OUs by name stay unresolved here ([`AccountRef`], [`OuRef`]):
+//! only discovery knows the organization, and it reports unknown names at the same
+//! locations.
+
+mod position;
+mod raw;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ipnet::Ipv4Net;
+use sha2::{Digest, Sha256};
+
+use crate::addr::{AccountId, Region, KNOWN_REGIONS};
+pub use position::{Position, PositionIndex};
+use raw::{RawEnvironment, RawRegions};
+
+/// Where a value came from: file, line, column and field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub position: Position,
+    pub field: String,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.position.line,
+            self.position.column,
+            self.field
+        )
+    }
+}
+
+/// A value together with the place in the environment file that set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: Location,
+}
+
+/// One problem in an environment file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub at: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render_diagnostics(.0))]
+    Invalid(Vec<Diagnostic>),
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    let noun = if diagnostics.len() == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
+    format!(
+        "{} {noun} in the environment file:\n  {}",
+        diagnostics.len(),
+        lines.join("\n  ")
+    )
+}
+
+/// An account named in the environment: by id, or by its name in the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountRef {
+    Id(AccountId),
+    Name(String),
+}
+
+impl fmt::Display for AccountRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::Name(name) => write!(f, "{name}"),
+        }
+    }
+}
+
+/// An organizational unit: by id (`ou-…`, or the root `r-…`) or by path (`Root/Workloads`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OuRef {
+    Id(String),
+    Path(Vec<String>),
+}
+
+impl fmt::Display for OuRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => f.write_str(id),
+            Self::Path(parts) => f.write_str(&parts.join("/")),
+        }
+    }
+}
+
+/// Which regions the environment covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSelection {
+    List(Vec<Region>),
+    /// Every region enabled in the management account, read at discovery.
+    AllEnabled,
+}
+
+/// Which accounts of the organization are targets. An empty selection means every
+/// active account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetSelection {
+    pub include_ous: Vec<Located<OuRef>>,
+    pub accounts: Vec<Located<AccountRef>>,
+    pub exclude_accounts: Vec<Located<AccountRef>>,
+    pub exclude_ous: Vec<Located<OuRef>>,
+}
+
+impl TargetSelection {
+    pub fn selects_all(&self) -> bool {
+        self.include_ous.is_empty() && self.accounts.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSpec {
+    /// When set, discovery checks that the credentials in use belong to this account.
+    pub management_account: Option<Located<AccountRef>>,
+    /// The role assumed in every member account.
+    pub member_role: String,
+    pub targets: TargetSelection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForensicSpec {
+    pub account: Located<AccountRef>,
+    pub analysis_regions: Vec<Region>,
+    pub vpc: ForensicVpcSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForensicVpcSpec {
+    pub cidr: Ipv4Net,
+    /// One private subnet per availability zone, carved from `cidr` in Rust so that the
+    /// template receives plain values.
+    pub subnets: Vec<Ipv4Net>,
+    pub flow_log_retention_days: u32,
+}
+
+/// A principal trusted by the breakglass role. Wildcards are rejected at load time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalRef {
+    /// An IAM ARN: an account root, a role or a user.
+    Arn(String),
+    /// The root principal of an account of the organization, named by id or name.
+    AccountRoot(AccountRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSpec {
+    pub security_principals: Vec<Located<PrincipalRef>>,
+    pub breakglass: BreakglassSpec,
+    pub investigator: RoleSpec,
+    pub responder: RoleSpec,
+    pub deny_all_policy_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakglassSpec {
+    pub role_name: String,
+    pub max_session_seconds: u32,
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSpec {
+    pub role_name: String,
+    pub max_session_seconds: u32,
+}
+
+/// The environment file, validated. Names of accounts and OUs are resolved by discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub file: PathBuf,
+    /// SHA-256 of the file's bytes: ties a saved plan to the text it was made from.
+    pub file_sha256: String,
+    pub name: String,
+    pub home_region: Region,
+    pub regions: RegionSelection,
+    pub organization: OrganizationSpec,
+    pub forensic: Option<ForensicSpec>,
+    pub access: Option<AccessSpec>,
+}
+
+/// Retention periods CloudWatch Logs accepts.
+pub const LOG_RETENTION_DAYS: &[u32] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// Loads and validates an environment file. No AWS call is made.
+pub fn load(path: &Path) -> Result<Environment, ConfigError> {
+    let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse(path, &source)
+}
+
+/// Parses and validates environment text; `path` is used in messages only.
+pub fn parse(path: &Path, source: &str) -> Result<Environment, ConfigError> {
+    let index = PositionIndex::build(source);
+    let deserializer = serde_yaml::Deserializer::from_str(source);
+    let raw: RawEnvironment = match serde_path_to_error::deserialize(deserializer) {
+        Ok(raw) => raw,
+        Err(err) => return Err(ConfigError::Invalid(vec![serde_diagnostic(path, &index, err)])),
+    };
+    let mut resolver = Resolver {
+        file: path.to_owned(),
+        index,
+        diagnostics: Vec::new(),
+    };
+    let env = resolver.environment(raw, source);
+    match env {
+        Some(env) if resolver.diagnostics.is_empty() => Ok(env),
+        _ => {
+            let mut diagnostics = resolver.diagnostics;
+            diagnostics.sort_by(|a, b| a.at.position.cmp(&b.at.position));
+            Err(ConfigError::Invalid(diagnostics))
+        }
+    }
+}
+
+fn serde_diagnostic(
+    path: &Path,
+    index: &PositionIndex,
+    err: serde_path_to_error::Error<serde_yaml::Error>,
+) -> Diagnostic {
+    let field = err.path().to_string();
+    let field = if field == "." { String::new() } else { field };
+    let inner = err.into_inner();
+    // serde_yaml knows the position of the node it failed on; the index knows fields.
+    let position = inner
+        .location()
+        .map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        })
+        .unwrap_or_else(|| index.lookup(&field));
+    let mut message = inner.to_string();
+    // serde_yaml appends its own "at line X column Y", which the location already says.
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    // It also prefixes the path of the enclosing mapping, which the field already says.
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        if !prefix.contains(' ') && field.starts_with(prefix) {
+            message = rest.to_owned();
+        }
+    }
+    let field = if field.is_empty() {
+        "(document)".to_owned()
+    } else {
+        field
+    };
+    Diagnostic {
+        at: Location {
+            file: path.to_owned(),
+            position,
+            field,
+        },
+        message,
+    }
+}
+
+struct Resolver {
+    file: PathBuf,
+    index: PositionIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolver {
+    fn at(&self, field: &str) -> Location {
+        Location {
+            file: self.file.clone(),
+            position: self.index.lookup(field),
+            field: field.to_owned(),
+        }
+    }
+
+    fn error(&mut self, field: &str, message: impl Into<String>) {
+        let at = self.at(field);
+        self.diagnostics.push(Diagnostic {
+            at,
+            message: message.into(),
+        });
+    }
+
+    fn environment(&mut self, raw: RawEnvironment, source: &str) -> Option<Environment> {
+        let name_ok = raw.name.len() <= 32
+            && raw.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && raw
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !name_ok {
+            self.error(
+                "name",
+                format!(
+                    "`{}` is not a valid environment name: use 1-32 lowercase letters, digits and \
+                     dashes, starting with a letter (it becomes part of every stack name)",
+                    raw.name
+                ),
+            );
+        }
+        let home_region = self.region("home_region", &raw.home_region);
+        let regions = match raw.regions {
+            RawRegions::AllEnabled => RegionSelection::AllEnabled,
+            RawRegions::List(list) => {
+                if list.is_empty() {
+                    self.error("regions", "lists no region: name at least one, or write `all-enabled`");
+                }
+                let mut regions = Vec::new();
+                for (i, region) in list.iter().enumerate() {
+                    let field = format!("regions[{i}]");
+                    if let Some(region) = self.region(&field, region) {
+                        if regions.contains(&region) {
+                            self.error(&field, format!("`{region}` is listed twice"));
+                        } else {
+                            regions.push(region);
+                        }
+                    }
+                }
+                if let Some(home) = &home_region {
+                    if !list.is_empty() && !regions.contains(home) {
+                        self.error(
+                            "home_region",
+                            format!("`{home}` must also be listed in `regions`"),
+                        );
+                    }
+                }
+                RegionSelection::List(regions)
+            }
+        };
+        let organization = self.organization(raw.organization);
+        let forensic = raw
+            .forensic
+            .map(|f| self.forensic(f, home_region.as_ref(), &regions));
+        let access = raw.access.map(|a| self.access(a));
+        Some(Environment {
+            file: self.file.clone(),
+            file_sha256: hex::encode(Sha256::digest(source.as_bytes())),
+            name: raw.name,
+            home_region: home_region?,
+            regions,
+            organization,
+            forensic: forensic.flatten(),
+            access: access.flatten(),
+        })
+    }
+
+    fn region(&mut self, field: &str, value: &str) -> Option<Region> {
+        match value.parse::<Region>() {
+            Ok(region) => Some(region),
+            Err(_) => {
+                let hint = closest(value, KNOWN_REGIONS)
+                    .map(|r| format!(" (did you mean `{r}`?)"))
+                    .unwrap_or_default();
+                self.error(field, format!("unknown region `{value}`{hint}"));
+                None
+            }
+        }
+    }
+
+    fn account_ref(&mut self, field: &str, value: &str) -> Option<Located<AccountRef>> {
+        let value = value.trim();
+        let parsed = if value.bytes().all(|b| b.is_ascii_digit()) {
+            match value.parse::<AccountId>() {
+                Ok(id) => AccountRef::Id(id),
+                Err(message) => {
+                    self.error(field, message);
+                    return None;
+                }
+            }
+        } else if value.is_empty() || value.len() > 50 {
+            self.error(
+                field,
+                "an account is named by its 12-digit id or by its name in the organization",
+            );
+            return None;
+        } else {
+            AccountRef::Name(value.to_owned())
+        };
+        Some(Located {
+            value: parsed,
+            at: self.at(field),
+        })
+    }
+
+    fn ou_ref(&mut self, field: &str, value: &str) -> Option<Located<OuRef>> {
+        let parsed = if value.starts_with("ou-") || value.starts_with("r-") {
+            let valid = value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                self.error(field, format!("`{value}` is not a valid OU or root id"));
+                return None;
+            }
+            OuRef::Id(value.to_owned())
+        } else {
+            let parts: Vec<String> = value.split('/').map(str::to_owned).collect();
+            if parts.first().map(String::as_str) != Some("Root") || parts.iter().any(String::is_empty)
+            {
+                self.error(
+                    field,
+                    format!(
+                        "`{value}` is neither an OU id (`ou-…`) nor a path from the root \
+                         (`Root/Workloads/Prod`)"
+                    ),
+                );
+                return None;
+            }
+            OuRef::Path(parts)
+        };
+        Some(Located {
+            value: parsed,
+            at: self.at(field),
+        })
+    }
+
+    fn role_name(&mut self, field: &str, value: &str) -> bool {
+        let valid = !value.is_empty()
+            && value.len() <= 64
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        if !valid {
+            self.error(
+                field,
+                format!(
+                    "`{value}` is not a valid IAM role name (1-64 letters, digits and +=,.@_-)"
+                ),
+            );
+        }
+        valid
+    }
+
+    fn organization(&mut self, raw: raw::RawOrganization) -> OrganizationSpec {
+        let management_account = raw
+            .management_account
+            .as_deref()
+            .and_then(|v| self.account_ref("organization.management_account", v));
+        self.role_name("organization.member_role", &raw.member_role);
+        let t = raw.targets;
+        let mut include_ous = Vec::new();
+        for (i, ou) in t.include_ous.iter().enumerate() {
+            include_ous.extend(self.ou_ref(&format!("organization.targets.include_ous[{i}]"), ou));
+        }
+        let mut exclude_ous = Vec::new();
+        for (i, ou) in t.exclude_ous.iter().enumerate() {
+            exclude_ous.extend(self.ou_ref(&format!("organization.targets.exclude_ous[{i}]"), ou));
+        }
+        let mut accounts = Vec::new();
+        for (i, a) in t.accounts.iter().enumerate() {
+            accounts.extend(self.account_ref(&format!("organization.targets.accounts[{i}]"), a));
+        }
+        let mut exclude_accounts = Vec::new();
+        for (i, a) in t.exclude_accounts.iter().enumerate() {
+            exclude_accounts.extend(
+                self.account_ref(&format!("organization.targets.exclude_accounts[{i}]"), a),
+            );
+        }
+        match t.all {
+            Some(true) if !t.include_ous.is_empty() || !t.accounts.is_empty() => self.error(
+                "organization.targets.all",
+                "`all: true` cannot be combined with `include_ous` or `accounts`",
+            ),
+            Some(false) if t.include_ous.is_empty() && t.accounts.is_empty() => self.error(
+                "organization.targets.all",
+                "`all: false` selects no account: list `include_ous` or `accounts`",
+            ),
+            _ => {}
+        }
+        OrganizationSpec {
+            management_account,
+            member_role: raw.member_role,
+            targets: TargetSelection {
+                include_ous,
+                accounts,
+                exclude_accounts,
+                exclude_ous,
+            },
+        }
+    }
+
+    fn forensic(
+        &mut self,
+        raw: raw::RawForensic,
+        home_region: Option<&Region>,
+        regions: &RegionSelection,
+    ) -> Option<ForensicSpec> {
+        let account = self.account_ref("forensic.account", &raw.account);
+        let mut analysis_regions = Vec::new();
+        match &raw.analysis_regions {
+            None => analysis_regions.extend(home_region.cloned()),
+            Some(list) => {
+                if list.is_empty() {
+                    self.error("forensic.analysis_regions", "lists no region");
+                }
+                for (i, region) in list.iter().enumerate() {
+                    let field = format!("forensic.analysis_regions[{i}]");
+                    if let Some(region) = self.region(&field, region) {
+                        if analysis_regions.contains(&region) {
+                            self.error(&field, format!("`{region}` is listed twice"));
+                            continue;
+                        }
+                        if let RegionSelection::List(covered) = regions {
+                            if !covered.contains(&region) {
+                                self.error(
+                                    &field,
+                                    format!("`{region}` must also be listed in `regions`"),
+                                );
+                            }
+                        }
+                        analysis_regions.push(region);
+                    }
+                }
+            }
+        }
+        let vpc = self.forensic_vpc(&raw.vpc);
+        Some(ForensicSpec {
+            account: account?,
+            analysis_regions,
+            vpc: vpc?,
+        })
+    }
+
+    fn forensic_vpc(&mut self, raw: &raw::RawForensicVpc) -> Option<ForensicVpcSpec> {
+        let field = "forensic.vpc.cidr";
+        let cidr = match raw.cidr.parse::<Ipv4Net>() {
+            Ok(net) if net.trunc() != net => {
+                self.error(
+                    field,
+                    format!("`{net}` has host bits set: the network is `{}`", net.trunc()),
+                );
+                None
+            }
+            Ok(net) if !(16..=24).contains(&net.prefix_len()) => {
+                self.error(
+                    field,
+                    format!("`{net}` must have a prefix length between /16 and /24"),
+                );
+                None
+            }
+            Ok(net) if !net.addr().is_private() => {
+                self.error(
+                    field,
+                    format!("`{net}` is not a private (RFC 1918) range: the forensic VPC must not overlap the internet"),
+                );
+                None
+            }
+            Ok(net) => Some(net),
+            Err(_) => {
+                self.error(field, format!("`{}` is not an IPv4 CIDR block", raw.cidr));
+                None
+            }
+        };
+        if !(1..=4).contains(&raw.azs) {
+            self.error(
+                "forensic.vpc.azs",
+                format!("{} availability zones: choose between 1 and 4", raw.azs),
+            );
+        }
+        self.retention("forensic.vpc.flow_log_retention_days", raw.flow_log_retention_days);
+        let cidr = cidr?;
+        // Four equal subnets leave room for all the AZs we allow.
+        let subnets: Vec<Ipv4Net> = cidr
+            .subnets(cidr.prefix_len() + 2)
+            .ok()?
+            .take(raw.azs.clamp(1, 4) as usize)
+            .collect();
+        Some(ForensicVpcSpec {
+            cidr,
+            subnets,
+            flow_log_retention_days: raw.flow_log_retention_days,
+        })
+    }
+
+    fn retention(&mut self, field: &str, days: u32) {
+        if !LOG_RETENTION_DAYS.contains(&days) {
+            self.error(
+                field,
+                format!(
+                    "{days} days is not a CloudWatch Logs retention period; choose one of {}",
+                    LOG_RETENTION_DAYS
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+
+    fn access(&mut self, raw: raw::RawAccess) -> Option<AccessSpec> {
+        if raw.security_principals.is_empty() {
+            self.error(
+                "access.security_principals",
+                "lists no principal: the breakglass role must trust at least one",
+            );
+        }
+        let mut principals = Vec::new();
+        for (i, p) in raw.security_principals.iter().enumerate() {
+            let field = format!("access.security_principals[{i}]");
+            if p.contains('*') {
+                self.error(&field, format!("`{p}`: wildcard principals are not allowed"));
+                continue;
+            }
+            if p.starts_with("arn:") {
+                if is_iam_principal_arn(p) {
+                    principals.push(Located {
+                        value: PrincipalRef::Arn(p.clone()),
+                        at: self.at(&field),
+                    });
+                } else {
+                    self.error(
+                        &field,
+                        format!(
+                            "`{p}` is not an IAM principal ARN \
+                             (arn:aws:iam::<account>:root, :role/<name> or :user/<name>)"
+                        ),
+                    );
+                }
+            } else if let Some(account) = self.account_ref(&field, p) {
+                principals.push(Located {
+                    value: PrincipalRef::AccountRoot(account.value),
+                    at: account.at,
+                });
+            }
+        }
+        let b = raw.breakglass;
+        if !b.require_mfa {
+            self.error(
+                "access.breakglass.require_mfa",
+                "the breakglass role always requires MFA; remove this setting",
+            );
+        }
+        let breakglass_name = b.role_name.unwrap_or_else(|| "irready-breakglass".to_owned());
+        self.role_name("access.breakglass.role_name", &breakglass_name);
+        self.session("access.breakglass.max_session_seconds", b.max_session_seconds);
+        if let Some(external_id) = &b.external_id {
+            let valid = (2..=1224).contains(&external_id.len())
+                && external_id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c));
+            if !valid {
+                self.error(
+                    "access.breakglass.external_id",
+                    "must be 2-1224 letters, digits or +=,.@:/_-",
+                );
+            }
+        }
+        let investigator = self.role("access.investigator", raw.investigator, "irready-investigator");
+        let responder = self.role("access.responder", raw.responder, "irready-responder");
+        let names = [&breakglass_name, &investigator.role_name, &responder.role_name];
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                self.error(
+                    "access",
+                    format!("role name `{name}` is used for two roles"),
+                );
+            }
+        }
+        Some(AccessSpec {
+            security_principals: principals,
+            breakglass: BreakglassSpec {
+                role_name: breakglass_name,
+                max_session_seconds: b.max_session_seconds,
+                external_id: b.external_id,
+            },
+            investigator,
+            responder,
+            deny_all_policy_name: "irready-deny-all".to_owned(),
+        })
+    }
+
+    fn role(&mut self, field: &str, raw: raw::RawRole, default_name: &str) -> RoleSpec {
+        let role_name = raw.role_name.unwrap_or_else(|| default_name.to_owned());
+        self.role_name(&format!("{field}.role_name"), &role_name);
+        let max_session_seconds = raw.max_session_seconds.unwrap_or(3600);
+        self.session(&format!("{field}.max_session_seconds"), max_session_seconds);
+        RoleSpec {
+            role_name,
+            max_session_seconds,
+        }
+    }
+
+    fn session(&mut self, field: &str, seconds: u32) {
+        if !(3600..=43200).contains(&seconds) {
+            self.error(
+                field,
+                format!("{seconds} s is outside what IAM allows for a role session (3600-43200 s)"),
+            );
+        }
+    }
+}
+
+fn is_iam_principal_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || !parts[1].starts_with("aws") || parts[2] != "iam" || !parts[3].is_empty()
+    {
+        return false;
+    }
+    let resource = parts[5];
+    AccountId::is_account_id(parts[4])
+        && (resource == "root"
+            || resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
+            || resource.strip_prefix("user/").is_some_and(|n| !n.is_empty()))
+}
+
+/// The candidate closest to `value` by edit distance, when it is close enough to be a typo.
+fn closest<'a>(value: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (similar::TextDiff::from_chars(value, c).ratio(), *c))
+        .filter(|(ratio, _)| *ratio >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests;

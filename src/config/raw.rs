@@ -1,0 +1,187 @@
+//! The environment file as written: serde structs that mirror the YAML one to one.
+//!
+//! Unknown keys are rejected here; values stay strings and numbers, checked afterwards by
+//! `resolve` so that one run reports every problem in the file, not just the first.
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnvironment {
+    pub name: String,
+    pub home_region: String,
+    pub regions: RawRegions,
+    #[serde(default)]
+    pub organization: RawOrganization,
+    pub forensic: Option<RawForensic>,
+    pub access: Option<RawAccess>,
+}
+
+/// `regions: [us-east-1, eu-west-1]` or `regions: all-enabled`.
+#[derive(Debug)]
+pub enum RawRegions {
+    AllEnabled,
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for RawRegions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RegionsVisitor;
+
+        impl<'de> Visitor<'de> for RegionsVisitor {
+            type Value = RawRegions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of regions or `all-enabled`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRegions, E> {
+                if v == "all-enabled" {
+                    Ok(RawRegions::AllEnabled)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRegions, A::Error> {
+                let mut regions = Vec::new();
+                while let Some(region) = seq.next_element::<String>()? {
+                    regions.push(region);
+                }
+                Ok(RawRegions::List(regions))
+            }
+        }
+
+        deserializer.deserialize_any(RegionsVisitor)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganization {
+    pub management_account: Option<String>,
+    #[serde(default = "default_member_role")]
+    pub member_role: String,
+    #[serde(default)]
+    pub targets: RawTargets,
+}
+
+impl Default for RawOrganization {
+    fn default() -> Self {
+        Self {
+            management_account: None,
+            member_role: default_member_role(),
+            targets: RawTargets::default(),
+        }
+    }
+}
+
+fn default_member_role() -> String {
+    "OrganizationAccountAccessRole".to_owned()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargets {
+    pub all: Option<bool>,
+    #[serde(default)]
+    pub include_ous: Vec<String>,
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    #[serde(default)]
+    pub exclude_accounts: Vec<String>,
+    #[serde(default)]
+    pub exclude_ous: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForensic {
+    pub account: String,
+    pub analysis_regions: Option<Vec<String>>,
+    #[serde(default)]
+    pub vpc: RawForensicVpc,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForensicVpc {
+    #[serde(default = "default_vpc_cidr")]
+    pub cidr: String,
+    #[serde(default = "default_azs")]
+    pub azs: u32,
+    #[serde(default = "default_retention_days")]
+    pub flow_log_retention_days: u32,
+}
+
+impl Default for RawForensicVpc {
+    fn default() -> Self {
+        Self {
+            cidr: default_vpc_cidr(),
+            azs: default_azs(),
+            flow_log_retention_days: default_retention_days(),
+        }
+    }
+}
+
+fn default_vpc_cidr() -> String {
+    "10.250.0.0/16".to_owned()
+}
+
+fn default_azs() -> u32 {
+    2
+}
+
+fn default_retention_days() -> u32 {
+    400
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccess {
+    pub security_principals: Vec<String>,
+    #[serde(default)]
+    pub breakglass: RawBreakglass,
+    #[serde(default)]
+    pub investigator: RawRole,
+    #[serde(default)]
+    pub responder: RawRole,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreakglass {
+    pub role_name: Option<String>,
+    #[serde(default = "default_true")]
+    pub require_mfa: bool,
+    #[serde(default = "default_session_seconds")]
+    pub max_session_seconds: u32,
+    pub external_id: Option<String>,
+}
+
+impl Default for RawBreakglass {
+    fn default() -> Self {
+        Self {
+            role_name: None,
+            require_mfa: true,
+            max_session_seconds: default_session_seconds(),
+            external_id: None,
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_session_seconds() -> u32 {
+    3600
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub role_name: Option<String>,
+    pub max_session_seconds: Option<u32>,
+}

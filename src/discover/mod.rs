@@ -1,0 +1,227 @@
+//! Current state: reads the organization, resolves the environment against it, enters
+//! every account and lists irready's stacks and the facts templates depend on, per
+//! account × region.
+//!
+//! Read-only. A target that cannot be read (role cannot be assumed, access denied) is
+//! recorded as an error for that target; the others are still read.
+
+pub mod organization;
+pub mod scope;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::stream::{self, StreamExt};
+
+use crate::addr::{AccountId, Region, StackAddr, Target};
+use crate::aws::cfn::{self, DeployedStack};
+use crate::aws::{ec2, org, AccountSession, Aws, AwsError};
+use crate::config::{Diagnostic, Environment, RegionSelection};
+pub use organization::Organization;
+pub use scope::Scope;
+
+/// Tags irready puts on every stack it manages; discovery finds its stacks by them.
+pub const TAG_MANAGED: &str = "irready:managed";
+pub const TAG_ENVIRONMENT: &str = "irready:environment";
+pub const TAG_COMPONENT: &str = "irready:component";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("reading the caller's identity")]
+    Identity(#[source] AwsError),
+    #[error("reading the organization")]
+    Organization(#[source] AwsError),
+    #[error("reading the enabled regions")]
+    Regions(#[source] AwsError),
+    #[error("{}", render(.0))]
+    Unresolved(Vec<Diagnostic>),
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    format!(
+        "the environment does not match the organization:\n  {}",
+        lines.join("\n  ")
+    )
+}
+
+/// What one target holds.
+#[derive(Debug, Clone)]
+pub struct TargetState {
+    /// irready's stacks of this environment in the target, by stack name.
+    pub stacks: BTreeMap<String, DeployedStack>,
+    /// The id of the regional S3 managed prefix list, read where the forensic VPC needs it.
+    pub s3_prefix_list: Option<String>,
+}
+
+/// Everything discovery read.
+#[derive(Debug)]
+pub struct Discovery {
+    pub caller: AccountId,
+    pub scope: Scope,
+    /// Every target read, or the error that stopped it.
+    pub targets: BTreeMap<Target, Result<TargetState, AwsError>>,
+    sessions: BTreeMap<AccountId, AccountSession>,
+}
+
+impl Discovery {
+    pub fn session(&self, account: &AccountId) -> Option<&AccountSession> {
+        self.sessions.get(account)
+    }
+
+    /// The deployed stack at `addr`, if discovery saw one.
+    pub fn stack(&self, addr: &StackAddr) -> Option<&DeployedStack> {
+        match self.targets.get(&addr.target()) {
+            Some(Ok(state)) => state.stacks.get(&addr.stack),
+            _ => None,
+        }
+    }
+
+    /// Targets that could not be read, with why.
+    pub fn failed_targets(&self) -> Vec<(&Target, &AwsError)> {
+        self.targets
+            .iter()
+            .filter_map(|(t, r)| r.as_ref().err().map(|e| (t, e)))
+            .collect()
+    }
+}
+
+/// The targets irready reads for `env`: every target account in every region, and the
+/// forensic account in its analysis regions.
+pub fn scanned_targets(env: &Environment, scope: &Scope) -> BTreeSet<Target> {
+    let mut targets = BTreeSet::new();
+    for account in &scope.accounts {
+        for region in &scope.regions {
+            targets.insert(Target::new(account.clone(), region.clone()));
+        }
+    }
+    if let (Some(account), Some(forensic)) = (&scope.forensic_account, &env.forensic) {
+        for region in scope.regions.iter().chain(&forensic.analysis_regions) {
+            targets.insert(Target::new(account.clone(), region.clone()));
+        }
+    }
+    targets
+}
+
+/// Reads the organization and resolves `env` against it. Needs only the caller's
+/// credentials.
+pub async fn resolve_scope(aws: &Aws, env: &Environment) -> Result<(AccountId, Scope), DiscoverError> {
+    let caller = aws.caller_account().await.map_err(DiscoverError::Identity)?;
+    let session = aws.caller_session(caller.clone());
+    let organization = org::read_organization(aws, &session)
+        .await
+        .map_err(DiscoverError::Organization)?
+        .unwrap_or_else(|| Organization::single_account(caller.clone()));
+    let enabled = match env.regions {
+        RegionSelection::AllEnabled => Some(
+            ec2::enabled_regions(aws, &session, &env.home_region)
+                .await
+                .map_err(DiscoverError::Regions)?,
+        ),
+        RegionSelection::List(_) => None,
+    };
+    let scope = scope::resolve(env, organization, enabled).map_err(DiscoverError::Unresolved)?;
+    Ok((caller, scope))
+}
+
+/// Discovers the current state of every target, `parallelism` targets at a time.
+pub async fn discover(
+    aws: &Aws,
+    env: &Environment,
+    parallelism: usize,
+) -> Result<Discovery, DiscoverError> {
+    let (caller, scope) = resolve_scope(aws, env).await?;
+    let session_name = format!("irready-{}", env.name);
+
+    // Enter every account once; an account whose role cannot be assumed fails all its
+    // targets with that one error.
+    let accounts = scope.all_accounts();
+    let sessions: Vec<(AccountId, AccountSession, Result<(), AwsError>)> =
+        stream::iter(accounts)
+            .map(|account| {
+                let (caller, member_role, session_name) =
+                    (&caller, &env.organization.member_role, &session_name);
+                async move {
+                    let session = aws
+                        .session(caller, &account, member_role, session_name)
+                        .await;
+                    let verified = aws.verify(&session).await;
+                    (account, session, verified)
+                }
+            })
+            .buffer_unordered(parallelism.max(1))
+            .collect()
+            .await;
+    let mut account_errors = BTreeMap::new();
+    let mut session_map = BTreeMap::new();
+    for (account, session, verified) in sessions {
+        if let Err(err) = verified {
+            account_errors.insert(account.clone(), err);
+        }
+        session_map.insert(account, session);
+    }
+
+    let forensic_regions: BTreeSet<Target> = match (&scope.forensic_account, &env.forensic) {
+        (Some(account), Some(f)) => f
+            .analysis_regions
+            .iter()
+            .map(|r| Target::new(account.clone(), r.clone()))
+            .collect(),
+        _ => BTreeSet::new(),
+    };
+
+    let targets = scanned_targets(env, &scope);
+    let results: Vec<(Target, Result<TargetState, AwsError>)> = stream::iter(targets)
+        .map(|target| {
+            let session = &session_map[&target.account];
+            let account_error = account_errors.get(&target.account).cloned();
+            let needs_prefix_list = forensic_regions.contains(&target);
+            async move {
+                let state = match account_error {
+                    Some(err) => Err(err),
+                    None => read_target(aws, env, session, &target.region, needs_prefix_list).await,
+                };
+                (target, state)
+            }
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect()
+        .await;
+
+    Ok(Discovery {
+        caller,
+        scope,
+        targets: results.into_iter().collect(),
+        sessions: session_map,
+    })
+}
+
+async fn read_target(
+    aws: &Aws,
+    env: &Environment,
+    session: &AccountSession,
+    region: &Region,
+    needs_prefix_list: bool,
+) -> Result<TargetState, AwsError> {
+    let stacks = cfn::list_stacks(aws, session, region)
+        .await?
+        .into_iter()
+        .filter(|s| is_managed_by(s, &env.name))
+        .map(|s| (s.name.clone(), s))
+        .collect();
+    let s3_prefix_list = if needs_prefix_list {
+        Some(ec2::s3_prefix_list(aws, session, region).await?)
+    } else {
+        None
+    };
+    Ok(TargetState {
+        stacks,
+        s3_prefix_list,
+    })
+}
+
+/// Whether irready manages `stack` for environment `env_name`: only such stacks are ever
+/// updated or deleted.
+pub fn is_managed_by(stack: &DeployedStack, env_name: &str) -> bool {
+    stack.tags.get(TAG_MANAGED).map(String::as_str) == Some("true")
+        && stack.tags.get(TAG_ENVIRONMENT).map(String::as_str) == Some(env_name)
+}

@@ -1,0 +1,16 @@
+//! irready: prepares AWS organizations for security incidents, as code.
+//!
+//! Stages, each in its own module: `config` (desired state), `discover` (current state),
+//! `render` (templates), `plan` (differences), `apply` (change sets), `report` (views).
+//! `aws` is the only module that knows the AWS SDK. See ARCHITECTURE.md.
+
+pub mod addr;
+pub mod apply;
+pub mod aws;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod plan;
+pub mod render;
+pub mod report;
+pub mod workflow;

@@ -1,0 +1,111 @@
+//! The values each template receives, computed in Rust so that templates stay plain.
+
+use serde_json::{json, Value};
+
+use crate::addr::Target;
+use crate::config::Environment;
+use crate::discover::{Scope, TargetState};
+
+use super::{Component, RenderError};
+
+/// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
+/// and role credentials need without a route to the internet.
+const INTERFACE_ENDPOINTS: &[(&str, &str)] = &[
+    ("Ec2Endpoint", "ec2"),
+    ("Ec2MessagesEndpoint", "ec2messages"),
+    ("KmsEndpoint", "kms"),
+    ("LogsEndpoint", "logs"),
+    ("SsmEndpoint", "ssm"),
+    ("SsmMessagesEndpoint", "ssmmessages"),
+    ("StsEndpoint", "sts"),
+];
+
+pub fn build(
+    env: &Environment,
+    scope: &Scope,
+    component: Component,
+    target: &Target,
+    facts: &TargetState,
+) -> Result<Value, RenderError> {
+    let common = json!({
+        "environment": env.name,
+        "account": target.account,
+        "region": target.region,
+        "template_sha256": super::FINGERPRINT_PLACEHOLDER,
+    });
+    let specific = match component {
+        Component::Access => access(env, scope),
+        Component::ForensicVpc => forensic_vpc(env, target, facts)?,
+    };
+    let mut data = common;
+    if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
+        base.extend(extra);
+    }
+    Ok(data)
+}
+
+fn access(env: &Environment, scope: &Scope) -> Value {
+    let access = env.access.as_ref().expect("placed only with an access section");
+    json!({
+        "security_principals": scope.security_principals,
+        "deny_all_policy_name": access.deny_all_policy_name,
+        "forensic_account": scope.forensic_account,
+        "breakglass": {
+            "role_name": access.breakglass.role_name,
+            "max_session_seconds": access.breakglass.max_session_seconds,
+            "external_id": access.breakglass.external_id,
+        },
+        "investigator": {
+            "role_name": access.investigator.role_name,
+            "max_session_seconds": access.investigator.max_session_seconds,
+        },
+        "responder": {
+            "role_name": access.responder.role_name,
+            "max_session_seconds": access.responder.max_session_seconds,
+        },
+    })
+}
+
+fn forensic_vpc(env: &Environment, target: &Target, facts: &TargetState) -> Result<Value, RenderError> {
+    let forensic = env.forensic.as_ref().expect("placed only with a forensic section");
+    let prefix = format!("irready-{}-forensic", env.name);
+    let s3_prefix_list = facts
+        .s3_prefix_list
+        .as_deref()
+        .ok_or_else(|| RenderError::MissingFact {
+            component: Component::ForensicVpc,
+            target: target.clone(),
+            missing: "the S3 managed prefix list",
+        })?;
+    let subnets: Vec<Value> = forensic
+        .vpc
+        .subnets
+        .iter()
+        .enumerate()
+        .map(|(index, cidr)| {
+            json!({
+                "index": index,
+                "cidr": cidr.to_string(),
+                "name": format!("{prefix}-private-{index}"),
+            })
+        })
+        .collect();
+    let endpoints: Vec<Value> = INTERFACE_ENDPOINTS
+        .iter()
+        .map(|(logical_id, service)| json!({ "logical_id": logical_id, "service": service }))
+        .collect();
+    Ok(json!({
+        "vpc_cidr": forensic.vpc.cidr.to_string(),
+        "subnets": subnets,
+        "interface_endpoints": endpoints,
+        "s3_prefix_list": s3_prefix_list,
+        "flow_log_group": format!("/irready/{}/forensic-vpc/flow-logs", env.name),
+        "flow_log_retention_days": forensic.vpc.flow_log_retention_days,
+        "names": {
+            "vpc": prefix,
+            "route_table": format!("{prefix}-private"),
+            "analysis_group": format!("{prefix}-analysis"),
+            "endpoint_group": format!("{prefix}-endpoints"),
+        },
+    }))
+}

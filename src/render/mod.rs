@@ -1,0 +1,255 @@
+//! Rendering: one CloudFormation template per stack, from the Handlebars templates in
+//! `templates/` (compiled into the binary) and values computed here.
+//!
+//! Pure and deterministic: the same environment, scope and facts give byte-identical
+//! templates. Strict mode makes a missing value an error instead of an empty string.
+
+mod context;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use handlebars::{handlebars_helper, Handlebars};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::addr::{StackAddr, Target};
+use crate::config::Environment;
+use crate::discover::{
+    Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED,
+};
+
+/// The parts of readiness irready deploys, one stack per placement.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Component {
+    /// Breakglass, investigator and responder roles and the deny-all policy: every target
+    /// account, home region.
+    Access,
+    /// The isolated analysis network: forensic account, each analysis region.
+    ForensicVpc,
+}
+
+impl Component {
+    pub const ALL: [Component; 2] = [Component::Access, Component::ForensicVpc];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::ForensicVpc => "forensic-vpc",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Components whose stacks must be in place before this one's, in the same account.
+    pub fn depends_on(self) -> &'static [Component] {
+        match self {
+            Self::Access | Self::ForensicVpc => &[],
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            Self::Access => include_str!("../../templates/access.yaml.hbs"),
+            Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
+        }
+    }
+
+    /// The stack name of this component in environment `env`.
+    pub fn stack_name(self, env: &str) -> String {
+        format!("irready-{env}-{}", self.name())
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A stack irready wants: where, which component, and its template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedStack {
+    pub addr: StackAddr,
+    pub component: Component,
+    pub body: String,
+    /// The template's fingerprint (see [`fingerprint`]), also written into the template as
+    /// the output `IrreadyTemplateSha256`.
+    pub sha256: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("rendering {component} for {target}")]
+    Template {
+        component: Component,
+        target: Target,
+        #[source]
+        source: Box<handlebars::RenderError>,
+    },
+    #[error("rendering {component} for {target}: the template is not valid YAML: {message}")]
+    Invalid {
+        component: Component,
+        target: Target,
+        message: String,
+    },
+    #[error("rendering {component} for {target}: {missing} was not discovered")]
+    MissingFact {
+        component: Component,
+        target: Target,
+        missing: &'static str,
+    },
+}
+
+/// Where each component goes: (component, target) pairs, sorted.
+pub fn placements(env: &Environment, scope: &Scope) -> Vec<(Component, Target)> {
+    let mut out = Vec::new();
+    if env.access.is_some() {
+        for account in &scope.accounts {
+            out.push((
+                Component::Access,
+                Target::new(account.clone(), env.home_region.clone()),
+            ));
+        }
+    }
+    if let (Some(forensic), Some(account)) = (&env.forensic, &scope.forensic_account) {
+        for region in &forensic.analysis_regions {
+            out.push((
+                Component::ForensicVpc,
+                Target::new(account.clone(), region.clone()),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+    out
+}
+
+pub struct Renderer {
+    registry: Handlebars<'static>,
+}
+
+handlebars_helper!(json: |value: Json| serde_json::to_string(value).expect("JSON values serialize"));
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    pub fn new() -> Self {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        // The output is YAML, not HTML: values go through the `json` helper instead.
+        registry.register_escape_fn(handlebars::no_escape);
+        registry.register_helper("json", Box::new(json));
+        registry
+            .register_partial("fingerprint", FINGERPRINT_OUTPUT)
+            .expect("the fingerprint partial parses");
+        for component in Component::ALL {
+            registry
+                .register_template_string(component.name(), component.template())
+                .expect("templates compiled into the binary parse");
+        }
+        Self { registry }
+    }
+
+    /// Renders `component` for `target`, with the facts discovery read there.
+    pub fn render(
+        &self,
+        env: &Environment,
+        scope: &Scope,
+        component: Component,
+        target: &Target,
+        facts: &TargetState,
+    ) -> Result<RenderedStack, RenderError> {
+        let data = context::build(env, scope, component, target, facts)?;
+        let body = self
+            .registry
+            .render(component.name(), &data)
+            .map_err(|source| RenderError::Template {
+                component,
+                target: target.clone(),
+                source: Box::new(source),
+            })?;
+        let body = tidy(&body);
+        let sha256 = fingerprint(&body).map_err(|message| RenderError::Invalid {
+            component,
+            target: target.clone(),
+            message,
+        })?;
+        let body = body.replace(FINGERPRINT_PLACEHOLDER, &sha256);
+        let tags = BTreeMap::from([
+            (TAG_MANAGED.to_owned(), "true".to_owned()),
+            (TAG_ENVIRONMENT.to_owned(), env.name.clone()),
+            (TAG_COMPONENT.to_owned(), component.name().to_owned()),
+        ]);
+        Ok(RenderedStack {
+            addr: StackAddr::new(target, component.stack_name(&env.name)),
+            component,
+            body,
+            sha256,
+            tags,
+        })
+    }
+}
+
+/// The output every template ends with. DescribeStacks returns outputs, so the planner
+/// learns what a stack was deployed from without downloading its template; an output
+/// changes no resource, unlike a stack tag, which CloudFormation propagates to them all.
+pub const FINGERPRINT_OUTPUT_KEY: &str = "IrreadyTemplateSha256";
+const FINGERPRINT_OUTPUT: &str = "  IrreadyTemplateSha256:\n    Description: \"Fingerprint of this template, read by irready to skip unchanged stacks\"\n    Value: \"{{template_sha256}}\"\n";
+const FINGERPRINT_PLACEHOLDER: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// SHA-256 of the template's meaning: its parsed value with keys sorted and without the
+/// fingerprint output, so comments and formatting do not count.
+pub fn fingerprint(body: &str) -> Result<String, String> {
+    let mut value: serde_json::Value = serde_yaml::from_str(body).map_err(|e| e.to_string())?;
+    if let Some(outputs) = value.get_mut("Outputs").and_then(|o| o.as_object_mut()) {
+        outputs.remove(FINGERPRINT_OUTPUT_KEY);
+    }
+    let canonical = serde_json::to_string(&sorted(value)).expect("values serialize");
+    Ok(hex::encode(Sha256::digest(canonical.as_bytes())))
+}
+
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let ordered: BTreeMap<String, serde_json::Value> =
+                map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            serde_json::Value::Object(ordered.into_iter().collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
+}
+
+/// Removes trailing spaces and runs of blank lines that block helpers leave behind, so
+/// the output reads like hand-written YAML.
+fn tidy(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut blank = false;
+    for line in body.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !blank && !out.is_empty() {
+                out.push('\n');
+            }
+            blank = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            blank = false;
+        }
+    }
+    out
+}

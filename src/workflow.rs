@@ -1,0 +1,147 @@
+//! The stages chained for the commands: discover, render, fetch the templates the
+//! planner needs, plan. Commands call these; the stages themselves stay independent.
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt};
+
+use crate::addr::{AccountId, StackAddr, Target};
+use crate::apply::Sessions;
+use crate::aws::{cfn, AccountSession, Aws};
+use crate::config::Environment;
+use crate::discover::{self, Discovery, DiscoverError};
+use crate::plan::{self, diff, Plan, PlanInput, Scanned, TargetError};
+use crate::render::{self, RenderedStack, Renderer};
+
+impl Sessions for Discovery {
+    fn session(&self, account: &AccountId) -> Option<AccountSession> {
+        Discovery::session(self, account).cloned()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+}
+
+/// Rendered stacks for every placement whose target discovery could read, and an error
+/// for every target it could not.
+pub fn render_all(
+    env: &Environment,
+    discovery: &Discovery,
+) -> Result<(Vec<RenderedStack>, Vec<TargetError>), render::RenderError> {
+    let renderer = Renderer::new();
+    let mut rendered = Vec::new();
+    for (component, target) in render::placements(env, &discovery.scope) {
+        if let Some(Ok(state)) = discovery.targets.get(&target) {
+            rendered.push(renderer.render(env, &discovery.scope, component, &target, state)?);
+        }
+    }
+    let errors = discovery
+        .failed_targets()
+        .into_iter()
+        .map(|(target, err)| TargetError {
+            target: target.clone(),
+            stack: None,
+            message: err.to_string(),
+        })
+        .collect();
+    Ok((rendered, errors))
+}
+
+pub struct Prepared {
+    pub discovery: Discovery,
+    pub plan: Plan,
+}
+
+/// Discovers, renders and plans `env`.
+pub async fn prepare_plan(
+    aws: &Aws,
+    env: &Environment,
+    parallelism: usize,
+) -> Result<Prepared, WorkflowError> {
+    let discovery = discover::discover(aws, env, parallelism).await?;
+    let (mut rendered, mut errors) = render_all(env, &discovery)?;
+
+    let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
+        .targets
+        .iter()
+        .filter_map(|(t, r)| r.as_ref().ok().map(|s| (t.clone(), s.stacks.clone())))
+        .collect();
+
+    let needed = plan::templates_needed(&deployed, &rendered);
+    let fetched: Vec<(StackAddr, Result<serde_json::Value, String>)> = stream::iter(needed)
+        .map(|addr| {
+            let discovery = &discovery;
+            async move {
+                let result = match discovery.session(&addr.account) {
+                    Some(session) => {
+                        match cfn::get_template(aws, session, &addr.region, &addr.stack).await {
+                            Ok(body) => diff::parse_template(&body)
+                                .map_err(|e| format!("the deployed template does not parse: {e}")),
+                            Err(err) => Err(err.to_string()),
+                        }
+                    }
+                    None => Err("no session for the account".to_owned()),
+                };
+                (addr, result)
+            }
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect()
+        .await;
+    let mut deployed_templates = BTreeMap::new();
+    for (addr, result) in fetched {
+        match result {
+            Ok(template) => {
+                deployed_templates.insert(addr, template);
+            }
+            Err(message) => {
+                // Without the deployed template the stack cannot be diffed: plan nothing
+                // for it and say why.
+                rendered.retain(|r| r.addr != addr);
+                if let Some(stacks) = deployed.get_mut(&addr.target()) {
+                    stacks.remove(&addr.stack);
+                }
+                errors.push(TargetError {
+                    target: addr.target(),
+                    stack: Some(addr.stack.clone()),
+                    message,
+                });
+            }
+        }
+    }
+
+    let scope = &discovery.scope;
+    let targets = discover::scanned_targets(env, scope);
+    let scanned = Scanned {
+        accounts: scope.all_accounts().len(),
+        regions: {
+            let mut regions: Vec<_> = targets.iter().map(|t| &t.region).collect();
+            regions.sort();
+            regions.dedup();
+            regions.len()
+        },
+        targets: targets.len(),
+    };
+    let account_names = scope
+        .organization
+        .accounts
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    let plan = plan::build(PlanInput {
+        env,
+        account_names,
+        scanned,
+        deployed,
+        rendered,
+        deployed_templates,
+        errors,
+        now: chrono::Utc::now(),
+    });
+    Ok(Prepared { discovery, plan })
+}
