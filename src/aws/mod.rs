@@ -17,9 +17,8 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_credential_types::provider::{
-    future, ProvideCredentials, SharedCredentialsProvider,
-};
+use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
@@ -157,9 +156,12 @@ impl Intercept for CountCalls {
         "irready::CountCalls"
     }
 
-    fn read_before_execution(
+    // Client-level interceptors see `read_before_execution` before the operation's
+    // configuration (and its `Metadata`) is applied; serialization comes after it.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(metadata) = cfg.load::<Metadata>() {
@@ -180,22 +182,40 @@ impl Intercept for CountCalls {
     }
 }
 
-/// Wraps a credentials provider to count how often it really fetches (the SDK's identity
-/// cache sits in front of it, so this is once per account unless credentials expire).
+/// Assumed-role credentials for one account, fetched once and reused until five minutes
+/// before they expire, and counted when really fetched. Both the eager check in
+/// [`Aws::verify`] and the SDK clients go through it, so an account costs one AssumeRole.
 #[derive(Debug)]
-struct CountedProvider {
+struct CachedProvider {
     inner: SharedCredentialsProvider,
     stats: Arc<CallStats>,
-    operation: &'static str,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
 }
 
-impl ProvideCredentials for CountedProvider {
+impl CachedProvider {
+    async fn get(&self) -> aws_credential_types::provider::Result {
+        let mut cached = self.cached.lock().await;
+        if let Some(credentials) = cached.as_ref() {
+            let fresh = credentials.expiry().is_none_or(|expiry| {
+                expiry > std::time::SystemTime::now() + Duration::from_secs(300)
+            });
+            if fresh {
+                return Ok(credentials.clone());
+            }
+        }
+        self.stats.record("sts:AssumeRole".to_owned());
+        let credentials = self.inner.provide_credentials().await?;
+        *cached = Some(credentials.clone());
+        Ok(credentials)
+    }
+}
+
+impl ProvideCredentials for CachedProvider {
     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
     where
         Self: 'a,
     {
-        self.stats.record(self.operation.to_owned());
-        self.inner.provide_credentials()
+        future::ProvideCredentials::new(self.get())
     }
 }
 
@@ -295,10 +315,10 @@ impl Aws {
             .configure(&self.base)
             .build()
             .await;
-        let counted = CountedProvider {
+        let counted = CachedProvider {
             inner: SharedCredentialsProvider::new(provider),
             stats: self.stats.clone(),
-            operation: "sts:AssumeRole",
+            cached: tokio::sync::Mutex::new(None),
         };
         let config = self
             .base

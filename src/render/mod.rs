@@ -204,7 +204,7 @@ impl Renderer {
 /// learns what a stack was deployed from without downloading its template; an output
 /// changes no resource, unlike a stack tag, which CloudFormation propagates to them all.
 pub const FINGERPRINT_OUTPUT_KEY: &str = "IrreadyTemplateSha256";
-const FINGERPRINT_OUTPUT: &str = "  IrreadyTemplateSha256:\n    Description: \"Fingerprint of this template, read by irready to skip unchanged stacks\"\n    Value: \"{{template_sha256}}\"\n";
+const FINGERPRINT_OUTPUT: &str = "\n  IrreadyTemplateSha256:\n    Description: \"Fingerprint of this template, read by irready to skip unchanged stacks\"\n    Value: \"{{template_sha256}}\"\n";
 const FINGERPRINT_PLACEHOLDER: &str =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
