@@ -1,0 +1,203 @@
+//! Shared harness for the end-to-end tests: an emulated AWS organization on a free
+//! loopback port (started with `scripts/emulator`, stopped on drop), the real `irready`
+//! binary, and SDK clients that read results back through the service APIs.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A running emulator with the demo organization seeded.
+pub struct Emulator {
+    pub port: u16,
+    pub url: String,
+    state: tempfile::TempDir,
+}
+
+impl Emulator {
+    pub fn start() -> Self {
+        let state = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let out = Command::new(repo().join("scripts/emulator"))
+            .args(["up", "--port", &port.to_string()])
+            .env("IRREADY_EMULATOR_STATE", state.path())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("scripts/emulator runs");
+        assert!(out.status.success(), "emulator did not start");
+        let url = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .expect("the emulator prints its URL")
+            .trim()
+            .to_owned();
+        assert_eq!(url, format!("http://127.0.0.1:{port}"));
+        Self { port, url, state }
+    }
+
+    /// Runs the irready binary against this emulator.
+    pub fn irready(&self, args: &[&str]) -> Run {
+        run_irready(args, Some(&self.url))
+    }
+
+    pub fn base_config(&self) -> SdkConfig {
+        config(&self.url, Credentials::for_tests())
+    }
+
+    /// SDK configuration acting in `account` (through the member role, as irready does).
+    pub async fn account_config(&self, account: &str) -> SdkConfig {
+        let base = self.base_config();
+        if account == MANAGEMENT {
+            return base;
+        }
+        let sts = aws_sdk_sts::Client::new(&base);
+        let creds = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole"))
+            .role_session_name("irready-tests")
+            .send()
+            .await
+            .expect("assume role")
+            .credentials
+            .expect("credentials");
+        config(
+            &self.url,
+            Credentials::new(
+                creds.access_key_id,
+                creds.secret_access_key,
+                Some(creds.session_token),
+                None,
+                "tests",
+            ),
+        )
+    }
+
+    /// Account ids of the seeded organization, by name.
+    pub async fn accounts(&self) -> std::collections::BTreeMap<String, String> {
+        let org = aws_sdk_organizations::Client::new(&self.base_config());
+        let out = org.list_accounts().send().await.expect("list accounts");
+        out.accounts()
+            .iter()
+            .map(|a| (a.name().unwrap().to_owned(), a.id().unwrap().to_owned()))
+            .collect()
+    }
+
+    pub async fn ec2(&self, account: &str, region: &str) -> aws_sdk_ec2::Client {
+        let cfg = self.account_config(account).await;
+        aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(&cfg)
+                .region(Region::new(region.to_owned()))
+                .build(),
+        )
+    }
+
+    pub async fn iam(&self, account: &str) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.account_config(account).await)
+    }
+
+    pub async fn cloudformation(&self, account: &str, region: &str) -> aws_sdk_cloudformation::Client {
+        let cfg = self.account_config(account).await;
+        aws_sdk_cloudformation::Client::from_conf(
+            aws_sdk_cloudformation::config::Builder::from(&cfg)
+                .region(Region::new(region.to_owned()))
+                .build(),
+        )
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = Command::new(repo().join("scripts/emulator"))
+            .args(["down", "--port", &self.port.to_string()])
+            .env("IRREADY_EMULATOR_STATE", self.state.path())
+            .output();
+    }
+}
+
+/// The emulator's default account, which holds the organization.
+pub const MANAGEMENT: &str = "123456789012";
+
+fn config(url: &str, credentials: Credentials) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
+            credentials,
+        ))
+        .build()
+}
+
+/// The result of one irready run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code {} (expected {code})\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).expect("stdout is JSON")
+    }
+}
+
+pub fn run_irready(args: &[&str], endpoint: Option<&str>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_irready"));
+    command
+        .args(args)
+        .current_dir(repo())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(Stdio::null());
+    if let Some(url) = endpoint {
+        command.env("AWS_ENDPOINT_URL", url);
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("irready runs");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// Writes `text` to a file in `dir` and returns its path.
+pub fn write_env(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write environment");
+    path
+}

@@ -1,0 +1,349 @@
+//! End to end: environment file → discover → render → plan → apply, against the emulated
+//! organization, with results read back through IAM and EC2.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{write_env, Emulator, MANAGEMENT};
+use serde_json::Value;
+
+const DEMO: &str = "environments/demo.yaml";
+
+/// The stacks of a JSON plan that change, as `account/region/stack action`.
+fn changing(plan: &Value) -> BTreeSet<String> {
+    plan["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] != "no_op")
+        .map(|s| {
+            format!(
+                "{}/{}/{} {}",
+                s["addr"]["account"].as_str().unwrap(),
+                s["addr"]["region"].as_str().unwrap(),
+                s["addr"]["stack"].as_str().unwrap(),
+                s["action"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, session: i32) {
+    let iam = emu.iam(account).await;
+    let role = iam
+        .get_role()
+        .role_name("irready-breakglass")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("breakglass role in {account}: {e:?}"))
+        .role
+        .unwrap();
+    assert_eq!(role.max_session_duration(), Some(session), "{account}");
+    let trust: Value = serde_json::from_str(
+        &urlencoding::decode(role.assume_role_policy_document().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let statement = &trust["Statement"][0];
+    assert_eq!(
+        statement["Condition"]["Bool"]["aws:MultiFactorAuthPresent"], "true",
+        "MFA required in {account}: {trust}"
+    );
+    let principals = &statement["Principal"]["AWS"];
+    let principals: Vec<&str> = match principals {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().map(|p| p.as_str().unwrap()).collect(),
+        other => panic!("unexpected principal {other}"),
+    };
+    assert_eq!(principals, [format!("arn:aws:iam::{security}:root")]);
+
+    let attached = iam
+        .list_attached_role_policies()
+        .role_name("irready-investigator")
+        .send()
+        .await
+        .unwrap();
+    let names: BTreeSet<&str> = attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_name())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["ReadOnlyAccess", "SecurityAudit"]), "{account}");
+    let responder = iam.get_role().role_name("irready-responder").send().await;
+    assert!(responder.is_ok(), "responder role in {account}");
+    let inline = iam
+        .get_role_policy()
+        .role_name("irready-responder")
+        .policy_name("containment")
+        .send()
+        .await
+        .expect("responder containment policy");
+    let document = urlencoding::decode(inline.policy_document()).unwrap().into_owned();
+    assert!(document.contains("ec2:CreateSnapshot"), "{document}");
+    assert!(document.contains("iam:UpdateAccessKey"), "{document}");
+}
+
+async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
+    let ec2 = emu.ec2(account, region).await;
+    let vpcs = ec2
+        .describe_vpcs()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("cidr")
+                .values("10.250.0.0/16")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vpcs.vpcs().len(), 1, "one forensic VPC in {region}");
+    let vpc_id = vpcs.vpcs()[0].vpc_id().unwrap().to_owned();
+    let by_vpc = |name: &str| {
+        aws_sdk_ec2::types::Filter::builder()
+            .name(name)
+            .values(&vpc_id)
+            .build()
+    };
+
+    let gateways = ec2
+        .describe_internet_gateways()
+        .filters(by_vpc("attachment.vpc-id"))
+        .send()
+        .await
+        .unwrap();
+    assert!(gateways.internet_gateways().is_empty(), "no internet gateway in {region}");
+    let nats = ec2
+        .describe_nat_gateways()
+        .filter(by_vpc("vpc-id"))
+        .send()
+        .await
+        .unwrap();
+    assert!(nats.nat_gateways().is_empty(), "no NAT gateway in {region}");
+
+    let subnets = ec2.describe_subnets().filters(by_vpc("vpc-id")).send().await.unwrap();
+    assert_eq!(subnets.subnets().len(), 2, "two private subnets in {region}");
+    for subnet in subnets.subnets() {
+        assert_eq!(subnet.map_public_ip_on_launch(), Some(false));
+    }
+
+    let endpoints = ec2
+        .describe_vpc_endpoints()
+        .filters(by_vpc("vpc-id"))
+        .send()
+        .await
+        .unwrap();
+    let services: BTreeSet<String> = endpoints
+        .vpc_endpoints()
+        .iter()
+        .map(|e| {
+            e.service_name()
+                .unwrap()
+                .rsplit('.')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let expected: BTreeSet<String> = ["ec2", "ec2messages", "kms", "logs", "s3", "ssm", "ssmmessages", "sts"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(services, expected, "endpoints in {region}");
+
+    let flow_logs = ec2
+        .describe_flow_logs()
+        .filter(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("resource-id")
+                .values(&vpc_id)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flow_logs.flow_logs().len(), 1, "flow log in {region}");
+    let flow_log = &flow_logs.flow_logs()[0];
+    assert_eq!(flow_log.traffic_type().map(|t| t.as_str()), Some("ALL"));
+    assert_eq!(flow_log.max_aggregation_interval(), Some(60));
+}
+
+#[tokio::test]
+async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    let (forensics, security) = (&accounts["forensics"], &accounts["security"]);
+
+    // A fresh organization: everything is to be created.
+    let plan = emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode", "--format", "json"]);
+    plan.expect_code(2);
+    let created = changing(&plan.json());
+    assert_eq!(created.len(), 7, "{created:?}");
+    assert!(created.iter().all(|s| s.ends_with(" create")));
+    assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
+
+    emu.irready(&["apply", "-e", DEMO, "--auto-approve"]).expect_code(0);
+
+    for account in accounts.values() {
+        assert_access_roles(&emu, account, security, 3600).await;
+    }
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_forensic_vpc(&emu, forensics, region).await;
+    }
+    // Only the forensic account holds the forensic VPC.
+    let prod = emu.ec2(&accounts["prod-app"], "us-east-1").await;
+    let prod_vpcs = prod.describe_vpcs().send().await.unwrap();
+    assert!(prod_vpcs
+        .vpcs()
+        .iter()
+        .all(|v| v.cidr_block() != Some("10.250.0.0/16")));
+
+    // Applied: nothing left to do, and the same counts as unchanged.
+    let again = emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"]);
+    again.expect_code(0);
+    assert!(again.stdout.contains("No changes. 7 stacks in 5 accounts × 2 regions are up to date."), "{}", again.stdout);
+
+    // Change the environment: one more region, a longer breakglass session.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::repo().join(DEMO))
+        .unwrap()
+        .replace("regions: [us-east-1, eu-west-1]", "regions: [us-east-1, eu-west-1, eu-central-1]")
+        .replace("max_session_seconds: 3600", "max_session_seconds: 7200");
+    let changed = write_env(dir.path(), "demo.yaml", &text);
+    let changed = changed.to_str().unwrap();
+
+    let plan = emu.irready(&["plan", "-e", changed, "--detailed-exitcode", "--format", "json"]);
+    plan.expect_code(2);
+    let plan = plan.json();
+    let mut expected: BTreeSet<String> = accounts
+        .values()
+        .map(|a| format!("{a}/us-east-1/irready-demo-access update"))
+        .collect();
+    expected.insert(format!("{forensics}/eu-central-1/irready-demo-forensic-vpc create"));
+    assert_eq!(changing(&plan), expected);
+    for stack in plan["stacks"].as_array().unwrap() {
+        if stack["action"] != "update" {
+            continue;
+        }
+        let resources = stack["resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 1, "{stack}");
+        assert_eq!(resources[0]["logical_id"], "BreakglassRole");
+        assert_eq!(resources[0]["action"], "modify");
+        let properties: Vec<&str> = resources[0]["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(properties, ["AssumeRolePolicyDocument", "MaxSessionDuration"]);
+    }
+    let text_plan = emu.irready(&["plan", "-e", changed]);
+    assert!(text_plan.stdout.contains("~ MaxSessionDuration: 3600 → 7200"), "{}", text_plan.stdout);
+    assert!(
+        text_plan.stdout.contains("Plan: 19 to add, 5 to change, 0 to destroy across 6 stacks in 5 accounts × 3 regions."),
+        "{}",
+        text_plan.stdout
+    );
+
+    emu.irready(&["apply", "-e", changed, "--auto-approve", "--parallelism", "3"]).expect_code(0);
+    assert_access_roles(&emu, &accounts["dev-app"], security, 7200).await;
+    assert_access_roles(&emu, MANAGEMENT, security, 7200).await;
+    assert_forensic_vpc(&emu, forensics, "eu-central-1").await;
+    emu.irready(&["plan", "-e", changed, "--detailed-exitcode"]).expect_code(0);
+}
+
+#[tokio::test]
+async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
+    let emu = Emulator::start();
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    for dir in [&first, &second] {
+        emu.irready(&["render", "-e", DEMO, "--out", dir.path().to_str().unwrap()])
+            .expect_code(0);
+    }
+    let files = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for account in std::fs::read_dir(dir).unwrap() {
+            for region in std::fs::read_dir(account.unwrap().path()).unwrap() {
+                for file in std::fs::read_dir(region.unwrap().path()).unwrap() {
+                    files.push(file.unwrap().path());
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let rendered = files(first.path());
+    assert_eq!(rendered.len(), 7, "{rendered:?}");
+    for (a, b) in rendered.iter().zip(files(second.path())) {
+        assert_eq!(std::fs::read(a).unwrap(), std::fs::read(&b).unwrap(), "{a:?} is not deterministic");
+    }
+    let lint = std::process::Command::new("cfn-lint")
+        .args(&rendered)
+        .output()
+        .expect("cfn-lint is installed (scripts/requirements.txt)");
+    assert!(
+        lint.status.success(),
+        "cfn-lint found problems:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
+
+#[tokio::test]
+async fn names_that_match_no_account_are_reported_where_written_and_nothing_is_applied() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::repo().join(DEMO))
+        .unwrap()
+        .replace("account: forensics", "account: forensix");
+    let env = write_env(dir.path(), "typo.yaml", &text);
+    let run = emu.irready(&["apply", "-e", env.to_str().unwrap(), "--auto-approve"]);
+    run.expect_code(1);
+    let line = text.lines().position(|l| l.contains("forensix")).unwrap() + 1;
+    assert!(
+        run.stderr.contains(&format!("typo.yaml:{line}:12: forensic.account: no account named `forensix`")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("forensics, master, prod-app, security"), "{}", run.stderr);
+    let cfn = emu.cloudformation(MANAGEMENT, "us-east-1").await;
+    assert!(cfn.describe_stacks().send().await.unwrap().stacks().is_empty());
+}
+
+#[tokio::test]
+async fn apply_without_a_terminal_needs_auto_approve() {
+    let emu = Emulator::start();
+    let run = emu.irready(&["apply", "-e", DEMO]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
+    let cfn = emu.cloudformation(MANAGEMENT, "us-east-1").await;
+    assert!(cfn.describe_stacks().send().await.unwrap().stacks().is_empty());
+}
+
+#[tokio::test]
+async fn one_failing_stack_does_not_stop_the_others() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    // A role made outside irready takes the breakglass role's name in prod-app.
+    let iam = emu.iam(&accounts["prod-app"]).await;
+    iam.create_role()
+        .role_name("irready-breakglass")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .unwrap();
+
+    let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("6 stacks applied, 1 failed"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!("{}/us-east-1/irready-demo-access", accounts["prod-app"])),
+        "{}",
+        run.stderr
+    );
+    // The other accounts got their roles.
+    for name in ["dev-app", "security", "forensics"] {
+        let iam = emu.iam(&accounts[name]).await;
+        assert!(iam.get_role().role_name("irready-responder").send().await.is_ok(), "{name}");
+    }
+}
