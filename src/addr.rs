@@ -213,7 +213,7 @@ mod tests {
         let b: AccountId = "222222222222".parse().unwrap();
         let east = Region::us_east_1();
         let west: Region = "eu-west-1".parse().unwrap();
-        let mut addrs = vec![
+        let mut addrs = [
             StackAddr::new(&Target::new(b.clone(), east.clone()), "x"),
             StackAddr::new(&Target::new(a.clone(), east.clone()), "y"),
             StackAddr::new(&Target::new(a.clone(), west.clone()), "a"),

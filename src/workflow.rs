@@ -9,7 +9,7 @@ use crate::addr::{AccountId, StackAddr, Target};
 use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
 use crate::config::Environment;
-use crate::discover::{self, Discovery, DiscoverError};
+use crate::discover::{self, DiscoverError, Discovery};
 use crate::plan::{self, diff, Plan, PlanInput, Scanned, TargetError};
 use crate::render::{self, RenderedStack, Renderer};
 

@@ -68,7 +68,11 @@ async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, sess
         .iter()
         .filter_map(|p| p.policy_name())
         .collect();
-    assert_eq!(names, BTreeSet::from(["ReadOnlyAccess", "SecurityAudit"]), "{account}");
+    assert_eq!(
+        names,
+        BTreeSet::from(["ReadOnlyAccess", "SecurityAudit"]),
+        "{account}"
+    );
     let responder = iam.get_role().role_name("irready-responder").send().await;
     assert!(responder.is_ok(), "responder role in {account}");
     let inline = iam
@@ -78,7 +82,9 @@ async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, sess
         .send()
         .await
         .expect("responder containment policy");
-    let document = urlencoding::decode(inline.policy_document()).unwrap().into_owned();
+    let document = urlencoding::decode(inline.policy_document())
+        .unwrap()
+        .into_owned();
     assert!(document.contains("ec2:CreateSnapshot"), "{document}");
     assert!(document.contains("iam:UpdateAccessKey"), "{document}");
 }
@@ -111,7 +117,10 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
         .send()
         .await
         .unwrap();
-    assert!(gateways.internet_gateways().is_empty(), "no internet gateway in {region}");
+    assert!(
+        gateways.internet_gateways().is_empty(),
+        "no internet gateway in {region}"
+    );
     let nats = ec2
         .describe_nat_gateways()
         .filter(by_vpc("vpc-id"))
@@ -120,8 +129,17 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
         .unwrap();
     assert!(nats.nat_gateways().is_empty(), "no NAT gateway in {region}");
 
-    let subnets = ec2.describe_subnets().filters(by_vpc("vpc-id")).send().await.unwrap();
-    assert_eq!(subnets.subnets().len(), 2, "two private subnets in {region}");
+    let subnets = ec2
+        .describe_subnets()
+        .filters(by_vpc("vpc-id"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        subnets.subnets().len(),
+        2,
+        "two private subnets in {region}"
+    );
     for subnet in subnets.subnets() {
         assert_eq!(subnet.map_public_ip_on_launch(), Some(false));
     }
@@ -144,10 +162,19 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
                 .to_owned()
         })
         .collect();
-    let expected: BTreeSet<String> = ["ec2", "ec2messages", "kms", "logs", "s3", "ssm", "ssmmessages", "sts"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let expected: BTreeSet<String> = [
+        "ec2",
+        "ec2messages",
+        "kms",
+        "logs",
+        "s3",
+        "ssm",
+        "ssmmessages",
+        "sts",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     assert_eq!(services, expected, "endpoints in {region}");
 
     let flow_logs = ec2
@@ -174,14 +201,22 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     let (forensics, security) = (&accounts["forensics"], &accounts["security"]);
 
     // A fresh organization: everything is to be created.
-    let plan = emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode", "--format", "json"]);
+    let plan = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--format",
+        "json",
+    ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
     assert_eq!(created.len(), 7, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
-    emu.irready(&["apply", "-e", DEMO, "--auto-approve"]).expect_code(0);
+    emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
+        .expect_code(0);
 
     for account in accounts.values() {
         assert_access_roles(&emu, account, security, 3600).await;
@@ -200,25 +235,43 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     // Applied: nothing left to do, and the same counts as unchanged.
     let again = emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"]);
     again.expect_code(0);
-    assert!(again.stdout.contains("No changes. 7 stacks in 5 accounts × 2 regions are up to date."), "{}", again.stdout);
+    assert!(
+        again
+            .stdout
+            .contains("No changes. 7 stacks in 5 accounts × 2 regions are up to date."),
+        "{}",
+        again.stdout
+    );
 
     // Change the environment: one more region, a longer breakglass session.
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::repo().join(DEMO))
         .unwrap()
-        .replace("regions: [us-east-1, eu-west-1]", "regions: [us-east-1, eu-west-1, eu-central-1]")
+        .replace(
+            "regions: [us-east-1, eu-west-1]",
+            "regions: [us-east-1, eu-west-1, eu-central-1]",
+        )
         .replace("max_session_seconds: 3600", "max_session_seconds: 7200");
     let changed = write_env(dir.path(), "demo.yaml", &text);
     let changed = changed.to_str().unwrap();
 
-    let plan = emu.irready(&["plan", "-e", changed, "--detailed-exitcode", "--format", "json"]);
+    let plan = emu.irready(&[
+        "plan",
+        "-e",
+        changed,
+        "--detailed-exitcode",
+        "--format",
+        "json",
+    ]);
     plan.expect_code(2);
     let plan = plan.json();
     let mut expected: BTreeSet<String> = accounts
         .values()
         .map(|a| format!("{a}/us-east-1/irready-demo-access update"))
         .collect();
-    expected.insert(format!("{forensics}/eu-central-1/irready-demo-forensic-vpc create"));
+    expected.insert(format!(
+        "{forensics}/eu-central-1/irready-demo-forensic-vpc create"
+    ));
     assert_eq!(changing(&plan), expected);
     for stack in plan["stacks"].as_array().unwrap() {
         if stack["action"] != "update" {
@@ -234,21 +287,41 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
             .iter()
             .map(|p| p["path"].as_str().unwrap())
             .collect();
-        assert_eq!(properties, ["AssumeRolePolicyDocument", "MaxSessionDuration"]);
+        assert_eq!(
+            properties,
+            ["AssumeRolePolicyDocument", "MaxSessionDuration"]
+        );
     }
     let text_plan = emu.irready(&["plan", "-e", changed]);
-    assert!(text_plan.stdout.contains("~ MaxSessionDuration: 3600 → 7200"), "{}", text_plan.stdout);
     assert!(
-        text_plan.stdout.contains("Plan: 19 to add, 5 to change, 0 to destroy across 6 stacks in 5 accounts × 3 regions."),
+        text_plan
+            .stdout
+            .contains("~ MaxSessionDuration: 3600 → 7200"),
+        "{}",
+        text_plan.stdout
+    );
+    assert!(
+        text_plan.stdout.contains(
+            "Plan: 19 to add, 5 to change, 0 to destroy across 6 stacks in 5 accounts × 3 regions."
+        ),
         "{}",
         text_plan.stdout
     );
 
-    emu.irready(&["apply", "-e", changed, "--auto-approve", "--parallelism", "3"]).expect_code(0);
+    emu.irready(&[
+        "apply",
+        "-e",
+        changed,
+        "--auto-approve",
+        "--parallelism",
+        "3",
+    ])
+    .expect_code(0);
     assert_access_roles(&emu, &accounts["dev-app"], security, 7200).await;
     assert_access_roles(&emu, MANAGEMENT, security, 7200).await;
     assert_forensic_vpc(&emu, forensics, "eu-central-1").await;
-    emu.irready(&["plan", "-e", changed, "--detailed-exitcode"]).expect_code(0);
+    emu.irready(&["plan", "-e", changed, "--detailed-exitcode"])
+        .expect_code(0);
 }
 
 #[tokio::test]
@@ -275,7 +348,11 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
     let rendered = files(first.path());
     assert_eq!(rendered.len(), 7, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
-        assert_eq!(std::fs::read(a).unwrap(), std::fs::read(&b).unwrap(), "{a:?} is not deterministic");
+        assert_eq!(
+            std::fs::read(a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "{a:?} is not deterministic"
+        );
     }
     let lint = std::process::Command::new("cfn-lint")
         .args(&rendered)
@@ -301,13 +378,25 @@ async fn names_that_match_no_account_are_reported_where_written_and_nothing_is_a
     run.expect_code(1);
     let line = text.lines().position(|l| l.contains("forensix")).unwrap() + 1;
     assert!(
-        run.stderr.contains(&format!("typo.yaml:{line}:12: forensic.account: no account named `forensix`")),
+        run.stderr.contains(&format!(
+            "typo.yaml:{line}:12: forensic.account: no account named `forensix`"
+        )),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("forensics, master, prod-app, security"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("forensics, master, prod-app, security"),
+        "{}",
+        run.stderr
+    );
     let cfn = emu.cloudformation(MANAGEMENT, "us-east-1").await;
-    assert!(cfn.describe_stacks().send().await.unwrap().stacks().is_empty());
+    assert!(cfn
+        .describe_stacks()
+        .send()
+        .await
+        .unwrap()
+        .stacks()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -317,7 +406,13 @@ async fn apply_without_a_terminal_needs_auto_approve() {
     run.expect_code(1);
     assert!(run.stderr.contains("--auto-approve"), "{}", run.stderr);
     let cfn = emu.cloudformation(MANAGEMENT, "us-east-1").await;
-    assert!(cfn.describe_stacks().send().await.unwrap().stacks().is_empty());
+    assert!(cfn
+        .describe_stacks()
+        .send()
+        .await
+        .unwrap()
+        .stacks()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -335,15 +430,29 @@ async fn one_failing_stack_does_not_stop_the_others() {
 
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
-    assert!(run.stdout.contains("6 stacks applied, 1 failed"), "{}", run.stdout);
     assert!(
-        run.stderr.contains(&format!("{}/us-east-1/irready-demo-access", accounts["prod-app"])),
+        run.stdout.contains("6 stacks applied, 1 failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "{}/us-east-1/irready-demo-access",
+            accounts["prod-app"]
+        )),
         "{}",
         run.stderr
     );
     // The other accounts got their roles.
     for name in ["dev-app", "security", "forensics"] {
         let iam = emu.iam(&accounts[name]).await;
-        assert!(iam.get_role().role_name("irready-responder").send().await.is_ok(), "{name}");
+        assert!(
+            iam.get_role()
+                .role_name("irready-responder")
+                .send()
+                .await
+                .is_ok(),
+            "{name}"
+        );
     }
 }

@@ -40,7 +40,12 @@ fn every_invalid_environment_fails_before_any_aws_call() {
     assert!(fixtures.len() >= 10);
     for fixture in &fixtures {
         let text = std::fs::read_to_string(fixture).unwrap();
-        let expected = text.lines().next().unwrap().strip_prefix("# error: ").unwrap();
+        let expected = text
+            .lines()
+            .next()
+            .unwrap()
+            .strip_prefix("# error: ")
+            .unwrap();
         let relative = fixture.strip_prefix(common::repo()).unwrap();
         let relative = relative.to_str().unwrap();
         for command in ["validate", "plan", "apply"] {
@@ -57,7 +62,11 @@ fn every_invalid_environment_fails_before_any_aws_call() {
             );
         }
     }
-    assert_eq!(connections.load(Ordering::SeqCst), 0, "an AWS call was made");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "an AWS call was made"
+    );
 }
 
 #[test]

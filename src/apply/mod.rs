@@ -32,12 +32,19 @@ pub struct ApplyOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Applied { changes: usize },
+    Applied {
+        changes: usize,
+    },
     /// The change set held no change: the stack already matched.
     AlreadyCurrent,
-    Failed { error: String, events: Vec<String> },
+    Failed {
+        error: String,
+        events: Vec<String>,
+    },
     /// Not attempted because a stack it depends on failed.
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl Outcome {
@@ -63,7 +70,10 @@ pub struct ApplyReport {
 
 impl ApplyReport {
     pub fn failed(&self) -> usize {
-        self.results.iter().filter(|r| r.outcome.is_failure()).count()
+        self.results
+            .iter()
+            .filter(|r| r.outcome.is_failure())
+            .count()
     }
 }
 
@@ -75,7 +85,11 @@ pub trait Sessions: Sync {
 /// Stacks a stack must wait for: for creates and updates, the stacks of the components it
 /// depends on in the same account; for deletions, the reverse.
 fn dependencies(plan: &Plan) -> BTreeMap<StackAddr, BTreeSet<StackAddr>> {
-    let changing: Vec<&StackPlan> = plan.stacks.iter().filter(|s| s.action.is_change()).collect();
+    let changing: Vec<&StackPlan> = plan
+        .stacks
+        .iter()
+        .filter(|s| s.action.is_change())
+        .collect();
     let mut deps: BTreeMap<StackAddr, BTreeSet<StackAddr>> = BTreeMap::new();
     for stack in &changing {
         let entry = deps.entry(stack.addr.clone()).or_default();
@@ -89,7 +103,9 @@ fn dependencies(plan: &Plan) -> BTreeMap<StackAddr, BTreeSet<StackAddr>> {
             } else {
                 (stack.component, other.component)
             };
-            if needs.depends_on().contains(&needed) && (other.action == StackAction::Delete) == deleting {
+            if needs.depends_on().contains(&needed)
+                && (other.action == StackAction::Delete) == deleting
+            {
                 entry.insert(other.addr.clone());
             }
         }
@@ -255,7 +271,10 @@ async fn apply_stack(
             "the change set does not match the plan, nothing was executed: {mismatch}"
         ));
     }
-    progress.step(addr, &format!("executing {} changes", change_set.changes.len()));
+    progress.step(
+        addr,
+        &format!("executing {} changes", change_set.changes.len()),
+    );
     if let Err(err) = cfn::execute_change_set(aws, session, region, &addr.stack, &name).await {
         let events = failed_events(aws, session, addr, started).await;
         return Outcome::Failed {
@@ -341,15 +360,17 @@ async fn wait_change_set(
     let deadline = tokio::time::Instant::now() + options.stack_timeout;
     let mut attempt = 0;
     loop {
-        let state =
-            cfn::describe_change_set(aws, session, &addr.region, &addr.stack, name).await?;
+        let state = cfn::describe_change_set(aws, session, &addr.region, &addr.stack, name).await?;
         if matches!(state.status.as_str(), "CREATE_COMPLETE" | "FAILED") {
             return Ok(state);
         }
         if tokio::time::Instant::now() >= deadline {
             return Err(AwsError::other(
                 "cloudformation:DescribeChangeSet",
-                format!("change set still {} after {:?}", state.status, options.stack_timeout),
+                format!(
+                    "change set still {} after {:?}",
+                    state.status, options.stack_timeout
+                ),
             ));
         }
         tokio::time::sleep(poll_delay(attempt)).await;

@@ -30,7 +30,10 @@ pub struct LineProgress;
 
 impl Progress for LineProgress {
     fn step(&self, addr: &StackAddr, message: &str) {
-        eprintln!("{} {addr}: {message}", chrono::Utc::now().format("%H:%M:%S"));
+        eprintln!(
+            "{} {addr}: {message}",
+            chrono::Utc::now().format("%H:%M:%S")
+        );
     }
 
     fn finish(&self, addr: &StackAddr, ok: bool, message: &str) {

@@ -318,8 +318,7 @@ pub async fn stack_events(
     let mut events = Vec::new();
     // Events come newest first: stop paging once they are older than the operation.
     'pages: while let Some(page) = pages.next().await {
-        let page =
-            page.map_err(|e| AwsError::from_sdk("cloudformation:DescribeStackEvents", e))?;
+        let page = page.map_err(|e| AwsError::from_sdk("cloudformation:DescribeStackEvents", e))?;
         for event in page.stack_events() {
             let timestamp = event.timestamp().map(to_chrono).unwrap_or_default();
             if timestamp < since {

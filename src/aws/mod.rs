@@ -27,8 +27,8 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
 use crate::addr::{AccountId, Region};
@@ -82,12 +82,19 @@ impl AwsError {
         let code = err.code().map(str::to_owned);
         let kind = match code.as_deref() {
             Some(
-                "Throttling" | "ThrottlingException" | "TooManyRequestsException"
+                "Throttling"
+                | "ThrottlingException"
+                | "TooManyRequestsException"
                 | "RequestLimitExceeded",
             ) => ErrorKind::Throttled,
             Some(
-                "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
-                | "AuthFailure" | "InvalidClientTokenId" | "ExpiredToken" | "OptInRequired",
+                "AccessDenied"
+                | "AccessDeniedException"
+                | "UnauthorizedOperation"
+                | "AuthFailure"
+                | "InvalidClientTokenId"
+                | "ExpiredToken"
+                | "OptInRequired",
             ) => ErrorKind::AccessDenied,
             Some(c) if c.contains("NotFound") || c.starts_with("NoSuch") => ErrorKind::NotFound,
             Some(c) if c.contains("Validation") || c.starts_with("Invalid") => ErrorKind::Invalid,

@@ -33,7 +33,8 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             .join(stack.addr.region.as_str());
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let file = dir.join(format!("{}.yaml", stack.addr.stack));
-        std::fs::write(&file, &stack.body).with_context(|| format!("writing {}", file.display()))?;
+        std::fs::write(&file, &stack.body)
+            .with_context(|| format!("writing {}", file.display()))?;
         println!("{}", file.display());
     }
     for error in &errors {

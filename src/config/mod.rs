@@ -233,7 +233,11 @@ pub fn parse(path: &Path, source: &str) -> Result<Environment, ConfigError> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
     let raw: RawEnvironment = match serde_path_to_error::deserialize(deserializer) {
         Ok(raw) => raw,
-        Err(err) => return Err(ConfigError::Invalid(vec![serde_diagnostic(path, &index, err)])),
+        Err(err) => {
+            return Err(ConfigError::Invalid(vec![serde_diagnostic(
+                path, &index, err,
+            )]))
+        }
     };
     let mut resolver = Resolver {
         file: path.to_owned(),
@@ -245,7 +249,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Environment, ConfigError> {
         Some(env) if resolver.diagnostics.is_empty() => Ok(env),
         _ => {
             let mut diagnostics = resolver.diagnostics;
-            diagnostics.sort_by(|a, b| a.at.position.cmp(&b.at.position));
+            diagnostics.sort_by_key(|d| d.at.position);
             Err(ConfigError::Invalid(diagnostics))
         }
     }
@@ -338,7 +342,10 @@ impl Resolver {
             RawRegions::AllEnabled => RegionSelection::AllEnabled,
             RawRegions::List(list) => {
                 if list.is_empty() {
-                    self.error("regions", "lists no region: name at least one, or write `all-enabled`");
+                    self.error(
+                        "regions",
+                        "lists no region: name at least one, or write `all-enabled`",
+                    );
                 }
                 let mut regions = Vec::new();
                 for (i, region) in list.iter().enumerate() {
@@ -429,7 +436,8 @@ impl Resolver {
             OuRef::Id(value.to_owned())
         } else {
             let parts: Vec<String> = value.split('/').map(str::to_owned).collect();
-            if parts.first().map(String::as_str) != Some("Root") || parts.iter().any(String::is_empty)
+            if parts.first().map(String::as_str) != Some("Root")
+                || parts.iter().any(String::is_empty)
             {
                 self.error(
                     field,
@@ -561,7 +569,10 @@ impl Resolver {
             Ok(net) if net.trunc() != net => {
                 self.error(
                     field,
-                    format!("`{net}` has host bits set: the network is `{}`", net.trunc()),
+                    format!(
+                        "`{net}` has host bits set: the network is `{}`",
+                        net.trunc()
+                    ),
                 );
                 None
             }
@@ -591,7 +602,10 @@ impl Resolver {
                 format!("{} availability zones: choose between 1 and 4", raw.azs),
             );
         }
-        self.retention("forensic.vpc.flow_log_retention_days", raw.flow_log_retention_days);
+        self.retention(
+            "forensic.vpc.flow_log_retention_days",
+            raw.flow_log_retention_days,
+        );
         let cidr = cidr?;
         // Four equal subnets leave room for all the AZs we allow.
         let subnets: Vec<Ipv4Net> = cidr
@@ -633,7 +647,10 @@ impl Resolver {
         for (i, p) in raw.security_principals.iter().enumerate() {
             let field = format!("access.security_principals[{i}]");
             if p.contains('*') {
-                self.error(&field, format!("`{p}`: wildcard principals are not allowed"));
+                self.error(
+                    &field,
+                    format!("`{p}`: wildcard principals are not allowed"),
+                );
                 continue;
             }
             if p.starts_with("arn:") {
@@ -665,9 +682,14 @@ impl Resolver {
                 "the breakglass role always requires MFA; remove this setting",
             );
         }
-        let breakglass_name = b.role_name.unwrap_or_else(|| "irready-breakglass".to_owned());
+        let breakglass_name = b
+            .role_name
+            .unwrap_or_else(|| "irready-breakglass".to_owned());
         self.role_name("access.breakglass.role_name", &breakglass_name);
-        self.session("access.breakglass.max_session_seconds", b.max_session_seconds);
+        self.session(
+            "access.breakglass.max_session_seconds",
+            b.max_session_seconds,
+        );
         if let Some(external_id) = &b.external_id {
             let valid = (2..=1224).contains(&external_id.len())
                 && external_id
@@ -680,9 +702,17 @@ impl Resolver {
                 );
             }
         }
-        let investigator = self.role("access.investigator", raw.investigator, "irready-investigator");
+        let investigator = self.role(
+            "access.investigator",
+            raw.investigator,
+            "irready-investigator",
+        );
         let responder = self.role("access.responder", raw.responder, "irready-responder");
-        let names = [&breakglass_name, &investigator.role_name, &responder.role_name];
+        let names = [
+            &breakglass_name,
+            &investigator.role_name,
+            &responder.role_name,
+        ];
         for (i, name) in names.iter().enumerate() {
             if names[..i].contains(name) {
                 self.error(
@@ -734,8 +764,12 @@ fn is_iam_principal_arn(arn: &str) -> bool {
     let resource = parts[5];
     AccountId::is_account_id(parts[4])
         && (resource == "root"
-            || resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
-            || resource.strip_prefix("user/").is_some_and(|n| !n.is_empty()))
+            || resource
+                .strip_prefix("role/")
+                .is_some_and(|n| !n.is_empty())
+            || resource
+                .strip_prefix("user/")
+                .is_some_and(|n| !n.is_empty()))
 }
 
 /// The candidate closest to `value` by edit distance, when it is close enough to be a typo.

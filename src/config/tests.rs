@@ -49,7 +49,12 @@ fn all_semantic_problems_are_reported_at_once() {
     let fields: Vec<&str> = diagnostics.iter().map(|d| d.at.field.as_str()).collect();
     assert_eq!(
         fields,
-        ["name", "regions[1]", "forensic.vpc.cidr", "forensic.vpc.azs"]
+        [
+            "name",
+            "regions[1]",
+            "forensic.vpc.cidr",
+            "forensic.vpc.azs"
+        ]
     );
 }
 
@@ -68,12 +73,20 @@ fn defaults_fill_what_the_file_leaves_out() {
     let source = "name: small\nhome_region: eu-west-1\nregions: [eu-west-1]\n\
                   forensic: { account: forensics }\naccess: { security_principals: [security] }\n";
     let env = parse(Path::new("small.yaml"), source).unwrap();
-    assert_eq!(env.organization.member_role, "OrganizationAccountAccessRole");
+    assert_eq!(
+        env.organization.member_role,
+        "OrganizationAccountAccessRole"
+    );
     assert!(env.organization.targets.selects_all());
     let forensic = env.forensic.unwrap();
     assert_eq!(forensic.analysis_regions, vec![env.home_region.clone()]);
     assert_eq!(forensic.vpc.cidr.to_string(), "10.250.0.0/16");
-    let subnets: Vec<String> = forensic.vpc.subnets.iter().map(ToString::to_string).collect();
+    let subnets: Vec<String> = forensic
+        .vpc
+        .subnets
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(subnets, ["10.250.0.0/18", "10.250.64.0/18"]);
     let access = env.access.unwrap();
     assert_eq!(access.breakglass.max_session_seconds, 3600);

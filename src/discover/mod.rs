@@ -104,8 +104,14 @@ pub fn scanned_targets(env: &Environment, scope: &Scope) -> BTreeSet<Target> {
 
 /// Reads the organization and resolves `env` against it. Needs only the caller's
 /// credentials.
-pub async fn resolve_scope(aws: &Aws, env: &Environment) -> Result<(AccountId, Scope), DiscoverError> {
-    let caller = aws.caller_account().await.map_err(DiscoverError::Identity)?;
+pub async fn resolve_scope(
+    aws: &Aws,
+    env: &Environment,
+) -> Result<(AccountId, Scope), DiscoverError> {
+    let caller = aws
+        .caller_account()
+        .await
+        .map_err(DiscoverError::Identity)?;
     let session = aws.caller_session(caller.clone());
     let organization = org::read_organization(aws, &session)
         .await
@@ -135,22 +141,21 @@ pub async fn discover(
     // Enter every account once; an account whose role cannot be assumed fails all its
     // targets with that one error.
     let accounts = scope.all_accounts();
-    let sessions: Vec<(AccountId, AccountSession, Result<(), AwsError>)> =
-        stream::iter(accounts)
-            .map(|account| {
-                let (caller, member_role, session_name) =
-                    (&caller, &env.organization.member_role, &session_name);
-                async move {
-                    let session = aws
-                        .session(caller, &account, member_role, session_name)
-                        .await;
-                    let verified = aws.verify(&session).await;
-                    (account, session, verified)
-                }
-            })
-            .buffer_unordered(parallelism.max(1))
-            .collect()
-            .await;
+    let sessions: Vec<(AccountId, AccountSession, Result<(), AwsError>)> = stream::iter(accounts)
+        .map(|account| {
+            let (caller, member_role, session_name) =
+                (&caller, &env.organization.member_role, &session_name);
+            async move {
+                let session = aws
+                    .session(caller, &account, member_role, session_name)
+                    .await;
+                let verified = aws.verify(&session).await;
+                (account, session, verified)
+            }
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect()
+        .await;
     let mut account_errors = BTreeMap::new();
     let mut session_map = BTreeMap::new();
     for (account, session, verified) in sessions {

@@ -60,7 +60,12 @@ pub fn resolve(
     let targets = &env.organization.targets;
     let mut selected: BTreeSet<AccountId> = BTreeSet::new();
     if targets.selects_all() {
-        selected.extend(org.accounts.iter().filter(|a| a.is_active()).map(|a| a.id.clone()));
+        selected.extend(
+            org.accounts
+                .iter()
+                .filter(|a| a.is_active())
+                .map(|a| a.id.clone()),
+        );
     }
     for ou in &targets.include_ous {
         if let Some(ou_id) = unit(org, ou, &mut problems) {
@@ -126,7 +131,9 @@ pub fn resolve(
 
     let regions = match &env.regions {
         RegionSelection::List(list) => list.clone(),
-        RegionSelection::AllEnabled => enabled_regions.unwrap_or_else(|| vec![env.home_region.clone()]),
+        RegionSelection::AllEnabled => {
+            enabled_regions.unwrap_or_else(|| vec![env.home_region.clone()])
+        }
     };
 
     if selected.is_empty() && problems.is_empty() {
@@ -182,7 +189,8 @@ fn account<'o>(
             match matches.as_slice() {
                 [one] => Some(one),
                 [] => {
-                    let mut names: Vec<&str> = org.accounts.iter().map(|a| a.name.as_str()).collect();
+                    let mut names: Vec<&str> =
+                        org.accounts.iter().map(|a| a.name.as_str()).collect();
                     names.sort_unstable();
                     problems.push(diag(
                         reference,
@@ -261,7 +269,11 @@ mod tests {
                 unit("r-root", None, &["Root"]),
                 unit("ou-root-security", Some("r-root"), &["Root", "Security"]),
                 unit("ou-root-workloads", Some("r-root"), &["Root", "Workloads"]),
-                unit("ou-root-prod", Some("ou-root-workloads"), &["Root", "Workloads", "Prod"]),
+                unit(
+                    "ou-root-prod",
+                    Some("ou-root-workloads"),
+                    &["Root", "Workloads", "Prod"],
+                ),
             ],
             accounts: vec![
                 account("111111111111", "management", "r-root", "ACTIVE"),
@@ -276,8 +288,11 @@ mod tests {
 
     fn scope(yaml: &str) -> Result<Scope, Vec<String>> {
         let env = crate::config::parse(Path::new("env.yaml"), yaml).expect("valid file");
-        resolve(&env, org(), None)
-            .map_err(|d| d.iter().map(|d| format!("{}:{}: {}", d.at.position.line, d.at.field, d.message)).collect())
+        resolve(&env, org(), None).map_err(|d| {
+            d.iter()
+                .map(|d| format!("{}:{}: {}", d.at.position.line, d.at.field, d.message))
+                .collect()
+        })
     }
 
     fn ids(accounts: &[AccountId]) -> Vec<&str> {
@@ -291,7 +306,13 @@ mod tests {
         let s = scope(HEAD).unwrap();
         assert_eq!(
             ids(&s.accounts),
-            ["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"]
+            [
+                "111111111111",
+                "222222222222",
+                "333333333333",
+                "444444444444",
+                "555555555555"
+            ]
         );
     }
 
@@ -314,7 +335,10 @@ mod tests {
         assert_eq!(s.forensic_account.unwrap().as_str(), "222222222222");
         assert_eq!(
             s.security_principals,
-            ["arn:aws:iam::333333333333:root", "arn:aws:iam::999999999999:role/ir"]
+            [
+                "arn:aws:iam::333333333333:root",
+                "arn:aws:iam::999999999999:role/ir"
+            ]
         );
     }
 
@@ -325,19 +349,30 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].starts_with("6:organization.targets.include_ous[0]: no OU `Root/Nowhere`"));
+        assert!(
+            errors[0].starts_with("6:organization.targets.include_ous[0]: no OU `Root/Nowhere`")
+        );
         assert!(errors[1].starts_with("7:forensic.account: no account named `forensix`"));
     }
 
     #[test]
     fn a_suspended_account_cannot_be_named_as_target() {
-        let errors = scope(&format!("{HEAD}organization:\n  targets:\n    accounts: [old-app]\n")).unwrap_err();
+        let errors = scope(&format!(
+            "{HEAD}organization:\n  targets:\n    accounts: [old-app]\n"
+        ))
+        .unwrap_err();
         assert!(errors[0].contains("SUSPENDED"), "{errors:?}");
     }
 
     #[test]
     fn the_management_account_is_checked_against_the_caller() {
-        let errors = scope(&format!("{HEAD}organization:\n  management_account: security\n")).unwrap_err();
-        assert!(errors[0].contains("not to the management account security (333333333333)"), "{errors:?}");
+        let errors = scope(&format!(
+            "{HEAD}organization:\n  management_account: security\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errors[0].contains("not to the management account security (333333333333)"),
+            "{errors:?}"
+        );
     }
 }

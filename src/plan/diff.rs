@@ -170,7 +170,12 @@ mod tests {
                     .iter()
                     .map(|p| format!("{}{}", p.path, if p.forces_replacement { "!" } else { "" }))
                     .collect();
-                format!("{} {} [{}]", c.action.symbol(), c.logical_id, props.join(","))
+                format!(
+                    "{} {} [{}]",
+                    c.action.symbol(),
+                    c.logical_id,
+                    props.join(",")
+                )
             })
             .collect();
         assert_eq!(shown, expected);
@@ -196,12 +201,20 @@ mod tests {
 
     #[test]
     fn an_in_place_property_change_is_a_modification() {
-        check(ROLE, &ROLE.replace("3600", "7200"), &["~ Role [MaxSessionDuration]"]);
+        check(
+            ROLE,
+            &ROLE.replace("3600", "7200"),
+            &["~ Role [MaxSessionDuration]"],
+        );
     }
 
     #[test]
     fn a_create_only_property_change_is_a_replacement() {
-        check(ROLE, &ROLE.replace("RoleName: r", "RoleName: s"), &["-/+ Role [RoleName!]"]);
+        check(
+            ROLE,
+            &ROLE.replace("RoleName: r", "RoleName: s"),
+            &["-/+ Role [RoleName!]"],
+        );
     }
 
     #[test]
@@ -225,12 +238,18 @@ mod tests {
 
     #[test]
     fn added_and_removed_properties_have_one_side() {
-        let with = ROLE.replace("      MaxSessionDuration: 3600\n", "      MaxSessionDuration: 3600\n      Description: d\n");
+        let with = ROLE.replace(
+            "      MaxSessionDuration: 3600\n",
+            "      MaxSessionDuration: 3600\n      Description: d\n",
+        );
         let changes = diff_templates(
             Some(&parse_template(ROLE).unwrap()),
             Some(&parse_template(&with).unwrap()),
         );
         let p = &changes[0].properties[0];
-        assert_eq!((p.path.as_str(), p.before.is_none(), p.after.is_some()), ("Description", true, true));
+        assert_eq!(
+            (p.path.as_str(), p.before.is_none(), p.after.is_some()),
+            ("Description", true, true)
+        );
     }
 }

@@ -47,8 +47,12 @@ enum Health {
 
 fn health(stack: &DeployedStack) -> Health {
     match stack.status.as_str() {
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" | "IMPORT_COMPLETE"
-        | "IMPORT_ROLLBACK_COMPLETE" | "UPDATE_FAILED" => Health::Ready,
+        "CREATE_COMPLETE"
+        | "UPDATE_COMPLETE"
+        | "UPDATE_ROLLBACK_COMPLETE"
+        | "IMPORT_COMPLETE"
+        | "IMPORT_ROLLBACK_COMPLETE"
+        | "UPDATE_FAILED" => Health::Ready,
         "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
             Health::Recreate("the stack's creation failed")
         }
@@ -67,7 +71,10 @@ fn health(stack: &DeployedStack) -> Health {
 
 /// The fingerprint a deployed stack carries in its outputs.
 pub fn deployed_fingerprint(stack: &DeployedStack) -> Option<&str> {
-    stack.outputs.get(FINGERPRINT_OUTPUT_KEY).map(String::as_str)
+    stack
+        .outputs
+        .get(FINGERPRINT_OUTPUT_KEY)
+        .map(String::as_str)
 }
 
 fn fingerprint_of(stack: Option<&DeployedStack>) -> Fingerprint {

@@ -45,7 +45,10 @@ pub fn build(
 }
 
 fn access(env: &Environment, scope: &Scope) -> Value {
-    let access = env.access.as_ref().expect("placed only with an access section");
+    let access = env
+        .access
+        .as_ref()
+        .expect("placed only with an access section");
     json!({
         "security_principals": scope.security_principals,
         "deny_all_policy_name": access.deny_all_policy_name,
@@ -66,17 +69,25 @@ fn access(env: &Environment, scope: &Scope) -> Value {
     })
 }
 
-fn forensic_vpc(env: &Environment, target: &Target, facts: &TargetState) -> Result<Value, RenderError> {
-    let forensic = env.forensic.as_ref().expect("placed only with a forensic section");
+fn forensic_vpc(
+    env: &Environment,
+    target: &Target,
+    facts: &TargetState,
+) -> Result<Value, RenderError> {
+    let forensic = env
+        .forensic
+        .as_ref()
+        .expect("placed only with a forensic section");
     let prefix = format!("irready-{}-forensic", env.name);
-    let s3_prefix_list = facts
-        .s3_prefix_list
-        .as_deref()
-        .ok_or_else(|| RenderError::MissingFact {
-            component: Component::ForensicVpc,
-            target: target.clone(),
-            missing: "the S3 managed prefix list",
-        })?;
+    let s3_prefix_list =
+        facts
+            .s3_prefix_list
+            .as_deref()
+            .ok_or_else(|| RenderError::MissingFact {
+                component: Component::ForensicVpc,
+                target: target.clone(),
+                missing: "the S3 managed prefix list",
+            })?;
     let subnets: Vec<Value> = forensic
         .vpc
         .subnets

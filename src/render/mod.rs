@@ -15,14 +15,10 @@ use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
-use crate::discover::{
-    Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED,
-};
+use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
 
 /// The parts of readiness irready deploys, one stack per placement.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Component {
     /// Breakglass, investigator and responder roles and the deny-all policy: every target

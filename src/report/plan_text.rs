@@ -35,13 +35,31 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
     }
 
     if !plan.errors.is_empty() {
-        let _ = writeln!(out, "{}", style("Errors (nothing is planned for these):").red().bold());
+        let _ = writeln!(
+            out,
+            "{}",
+            style("Errors (nothing is planned for these):").red().bold()
+        );
         for error in &plan.errors {
             let place = match &error.stack {
-                Some(stack) => format!("{}/{}/{}", plan.account_label(&error.target.account), error.target.region, stack),
-                None => format!("{}/{}", plan.account_label(&error.target.account), error.target.region),
+                Some(stack) => format!(
+                    "{}/{}/{}",
+                    plan.account_label(&error.target.account),
+                    error.target.region,
+                    stack
+                ),
+                None => format!(
+                    "{}/{}",
+                    plan.account_label(&error.target.account),
+                    error.target.region
+                ),
             };
-            let _ = writeln!(out, "  {} {place}: {}", style("!").red().bold(), error.message);
+            let _ = writeln!(
+                out,
+                "  {} {place}: {}",
+                style("!").red().bold(),
+                error.message
+            );
         }
         out.push('\n');
     }
@@ -104,7 +122,9 @@ fn stack_text(out: &mut String, plan: &Plan, stack: &StackPlan) {
     if let Some(reason) = &stack.reason {
         let _ = write!(line, ": {reason}");
     }
-    if let (StackAction::Update, Fingerprint::Present { stack_id, .. }) = (stack.action, &stack.before) {
+    if let (StackAction::Update, Fingerprint::Present { stack_id, .. }) =
+        (stack.action, &stack.before)
+    {
         if stack.resources.is_empty() {
             let _ = write!(line, " (outputs or description only; {stack_id})");
         }
@@ -137,7 +157,10 @@ fn resource_text(out: &mut String, resource: &ResourceChange, width: usize) {
             .filter(|p| p.forces_replacement)
             .map(|p| p.path.as_str())
             .collect();
-        notes.push(format!("replaced: {} cannot change in place", causes.join(", ")));
+        notes.push(format!(
+            "replaced: {} cannot change in place",
+            causes.join(", ")
+        ));
     }
     if resource.data_bearing && resource.action.is_destructive() {
         notes.push("holds data".to_owned());
@@ -147,7 +170,12 @@ fn resource_text(out: &mut String, resource: &ResourceChange, width: usize) {
     } else {
         format!("  ({})", notes.join("; "))
     };
-    let _ = writeln!(out, "    {}{}", action_style(resource.action, head), style(notes).red());
+    let _ = writeln!(
+        out,
+        "    {}{}",
+        action_style(resource.action, head),
+        style(notes).red()
+    );
     for property in &resource.properties {
         property_text(out, property);
     }
@@ -159,13 +187,31 @@ fn compact(value: &Value) -> String {
 
 fn property_text(out: &mut String, p: &PropertyChange) {
     let indent = "          ";
-    let marker = if p.forces_replacement { " # forces replacement" } else { "" };
+    let marker = if p.forces_replacement {
+        " # forces replacement"
+    } else {
+        ""
+    };
     match (&p.before, &p.after) {
         (None, Some(after)) => {
-            block(out, indent, &format!("+ {}", p.path), after, ChangeTag::Insert, marker);
+            block(
+                out,
+                indent,
+                &format!("+ {}", p.path),
+                after,
+                ChangeTag::Insert,
+                marker,
+            );
         }
         (Some(before), None) => {
-            block(out, indent, &format!("- {}", p.path), before, ChangeTag::Delete, marker);
+            block(
+                out,
+                indent,
+                &format!("- {}", p.path),
+                before,
+                ChangeTag::Delete,
+                marker,
+            );
         }
         (Some(before), Some(after)) => {
             let (b, a) = (compact(before), compact(after));
@@ -182,7 +228,13 @@ fn property_text(out: &mut String, p: &PropertyChange) {
                     style(marker).red()
                 );
             } else {
-                let _ = writeln!(out, "{indent}{} {}:{}", style("~").yellow(), p.path, style(marker).red());
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {}:{}",
+                    style("~").yellow(),
+                    p.path,
+                    style(marker).red()
+                );
                 let (old, new) = (pretty(before), pretty(after));
                 let diff = TextDiff::from_lines(&old, &new);
                 for group in diff.grouped_ops(3) {
@@ -212,9 +264,19 @@ fn block(out: &mut String, indent: &str, head: &str, value: &Value, tag: ChangeT
     };
     let text = compact(value);
     if text.len() <= INLINE_LIMIT {
-        let _ = writeln!(out, "{indent}{}{}", paint(format!("{head}: {text}")), style(marker).red());
+        let _ = writeln!(
+            out,
+            "{indent}{}{}",
+            paint(format!("{head}: {text}")),
+            style(marker).red()
+        );
     } else {
-        let _ = writeln!(out, "{indent}{}{}", paint(format!("{head}:")), style(marker).red());
+        let _ = writeln!(
+            out,
+            "{indent}{}{}",
+            paint(format!("{head}:")),
+            style(marker).red()
+        );
         for line in pretty(value).lines() {
             let _ = writeln!(out, "{indent}    {}", paint(line.to_owned()));
         }

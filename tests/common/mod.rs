@@ -69,7 +69,9 @@ impl Emulator {
         let sts = aws_sdk_sts::Client::new(&base);
         let creds = sts
             .assume_role()
-            .role_arn(format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole"))
+            .role_arn(format!(
+                "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+            ))
             .role_session_name("irready-tests")
             .send()
             .await
@@ -111,7 +113,11 @@ impl Emulator {
         aws_sdk_iam::Client::new(&self.account_config(account).await)
     }
 
-    pub async fn cloudformation(&self, account: &str, region: &str) -> aws_sdk_cloudformation::Client {
+    pub async fn cloudformation(
+        &self,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_cloudformation::Client {
         let cfg = self.account_config(account).await;
         aws_sdk_cloudformation::Client::from_conf(
             aws_sdk_cloudformation::config::Builder::from(&cfg)
@@ -138,9 +144,9 @@ fn config(url: &str, credentials: Credentials) -> SdkConfig {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(url)
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            credentials,
-        ))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
         .build()
 }
 
