@@ -1,0 +1,69 @@
+"""Extensions that make moto_server behave like AWS where irready depends on it.
+
+Every extension works through moto's own service backends: a resource created
+by a stack is the same object the service API returns, so "apply, then read
+back through the service API" is a real round trip. ``install()`` must run
+before the server handles its first request, because moto builds its table of
+CloudFormation resource types, and each service's URL map, on first use.
+"""
+
+import functools
+
+from moto.cloudformation import parsing
+
+from . import (
+    cfn,
+    cfn_attributes,
+    cfn_intrinsics,
+    cfn_stacks,
+    cloudtrail,
+    cloudwatch_alarm,
+    config,
+    ec2_endpoints_flowlogs,
+    ec2_network_acl,
+    ec2_routing,
+    ec2_security_group,
+    guardduty,
+    iam,
+    kms,
+    logs,
+    route53resolver,
+    s3,
+)
+
+# Modules that patch moto define install(); the others only add resource types,
+# which they register with cfn.register when imported.
+_MODULES = (
+    cfn_attributes,
+    cfn_intrinsics,
+    cfn_stacks,
+    cloudtrail,
+    cloudwatch_alarm,
+    config,
+    ec2_endpoints_flowlogs,
+    ec2_network_acl,
+    ec2_routing,
+    ec2_security_group,
+    guardduty,
+    iam,
+    kms,
+    logs,
+    route53resolver,
+    s3,
+)
+
+_moto_model_list = parsing.get_model_list
+
+
+def install() -> None:
+    """Apply every extension to the moto modules loaded in this process."""
+    for module in _MODULES:
+        if hasattr(module, "install"):
+            module.install()
+    # moto builds its table of resource types from the direct subclasses of
+    # CloudFormationModel, once; the extensions' types are appended after
+    # moto's own so that a replaced type (same name) resolves to the extension.
+    moto_models = [model for model in _moto_model_list() if model is not cfn.ExtensionModel]
+    parsing.get_model_list = functools.cache(lambda: moto_models + cfn.EXTENSION_MODELS)
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()

@@ -1,0 +1,221 @@
+"""Stack-level CloudFormation behaviour moto leaves out.
+
+- A stack created or updated by executing a change set keeps the outputs,
+  description and parameters it had before (none, for a new stack) and
+  registers no exports; ``Fn::ImportValue`` in a CREATE change set fails. Here
+  execution refreshes all of them exactly as CreateStack and UpdateStack do.
+- The change set's stack tags are applied to the stack on execution, and stack
+  tags reach the stack's EC2 resources (with the ``aws:cloudformation:*`` tags)
+  after change-set execution and UpdateStack too, not only after CreateStack.
+- UpdateStack leaves stale exports behind (and DeleteStack then fails on
+  them); exports are re-registered after every update.
+- A change set given by name is looked up within the named stack; moto picks
+  the last change set of that name in the region, whichever stack it belongs
+  to. Executing a change set that is not AVAILABLE fails as on AWS, and
+  executing one deletes the stack's other change sets, as AWS does.
+- A CREATE change set for a stack name that already exists fails with
+  AlreadyExistsException instead of making a second stack of that name.
+- A resource removed from the template by an update is deleted even with
+  ``DeletionPolicy: Retain``; here it is kept, as on AWS (stack deletion
+  already honours the policy).
+- A resource type moto cannot update disappears from the stack's resource map
+  on a Modify (so later Refs resolve to nothing and deletion forgets it); here
+  it keeps its current state instead, and the server log says so.
+"""
+
+import logging
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.core import TaggedEC2Resource
+
+logger = logging.getLogger("irready.emulator")
+
+_original_create_change_set = CloudFormationBackend.create_change_set
+_original_execute_change_set = CloudFormationBackend.execute_change_set
+_original_update_stack = CloudFormationBackend.update_stack
+_original_parse_and_update_resource = parsing.parse_and_update_resource
+_original_delete_resource = parsing.ResourceMap._delete_resource
+
+
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFound"
+
+
+class InvalidChangeSetStatus(CloudFormationError):
+    code = "InvalidChangeSetStatus"
+
+
+def _find_change_set(backend: CloudFormationBackend, name_or_id: str, stack_name: str | None) -> ChangeSet:
+    if name_or_id in backend.change_sets:
+        return backend.change_sets[name_or_id]
+    for change_set in backend.change_sets.values():
+        if change_set.change_set_name != name_or_id:
+            continue
+        if stack_name in (None, "", change_set.stack_name, change_set.stack_id):
+            return change_set
+    raise ChangeSetNotFound(f"ChangeSet [{name_or_id}] does not exist")
+
+
+def _register_exports(backend: CloudFormationBackend, stack: Stack) -> None:
+    """Make the region's export table hold exactly this stack's current exports."""
+    exports = stack.exports
+    for export in exports:
+        holder = backend.exports.get(export.name)
+        if holder is not None and holder.exporting_stack_id != stack.stack_id:
+            raise ValidationError(
+                stack.stack_id,
+                message=f"Export with name {export.name} is already exported by stack " f"{holder.exporting_stack_id}",
+            )
+    for name, export in list(backend.exports.items()):
+        if export.exporting_stack_id == stack.stack_id:
+            del backend.exports[name]
+    for export in exports:
+        backend.exports[export.name] = export
+
+
+def _propagate_tags(stack: Stack) -> None:
+    """Tag the stack's EC2 resources the way moto does at CreateStack."""
+    backend = ec2_backends[stack.account_id][stack.region_name]
+    base = {
+        **stack.tags,
+        "aws:cloudformation:stack-name": stack.name,
+        "aws:cloudformation:stack-id": stack.stack_id,
+    }
+    for logical_id, resource in stack.resource_map._parsed_resources.items():
+        if isinstance(resource, TaggedEC2Resource):
+            backend.create_tags(
+                [resource.physical_resource_id],
+                {**base, "aws:cloudformation:logical-id": logical_id},
+            )
+
+
+def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+    change_set = _find_change_set(self, change_set_name, stack_name)
+    if change_set.execution_status != "AVAILABLE":
+        raise InvalidChangeSetStatus(
+            f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
+            f"execution status of [{change_set.execution_status}]"
+        )
+    stack = self.stacks[change_set.stack_id]
+    # A CREATE change set builds its stack without the region's exports.
+    stack.cross_stack_resources = self.exports
+    stack.resource_map.cross_stack_resources = self.exports
+
+    _original_execute_change_set(self, change_set.change_set_id)
+
+    stack._parse_template()
+    stack.description = stack.template_dict.get("Description")
+    if change_set.parameters:
+        stack.parameters = change_set.parameters
+    if change_set.tags:
+        stack.tags = dict(change_set.tags)
+    stack.output_map = stack._create_output_map()
+    _register_exports(self, stack)
+    _propagate_tags(stack)
+    # AWS deletes a stack's other change sets once one of them is executed.
+    for change_set_id, other in list(self.change_sets.items()):
+        if other.stack_id == stack.stack_id and other is not change_set:
+            del self.change_sets[change_set_id]
+
+
+def update_stack(
+    self: CloudFormationBackend,
+    name: str,
+    template: str,
+    role_arn: str | None,
+    parameters: list[dict[str, Any]],
+    tags: dict[str, str] | None,
+) -> Stack:
+    stack = _original_update_stack(self, name, template, role_arn, parameters, tags)
+    _register_exports(self, stack)
+    _propagate_tags(stack)
+    return stack
+
+
+def create_change_set(
+    self: CloudFormationBackend,
+    stack_name: str,
+    change_set_name: str,
+    template: str,
+    parameters: dict[str, str],
+    description: str,
+    change_set_type: str,
+    notification_arns: list[str] | None = None,
+    tags: dict[str, str] | None = None,
+    role_arn: str | None = None,
+) -> tuple[str, str]:
+    if change_set_type == "CREATE":
+        for stack in list(self.stacks.values()):
+            if stack.name != stack_name:
+                continue
+            if stack.status != "REVIEW_IN_PROGRESS":
+                raise AlreadyExistsException(f"Stack [{stack_name}] already exists")
+            # A stack still in review belongs to an earlier CREATE change set; AWS
+            # attaches the new change set to it instead of making a second stack.
+            del self.stacks[stack.stack_id]
+            for name, other in list(self.change_sets.items()):
+                if other.stack_id == stack.stack_id:
+                    del self.change_sets[name]
+    return _original_create_change_set(
+        self,
+        stack_name,
+        change_set_name,
+        template,
+        parameters,
+        description,
+        change_set_type,
+        notification_arns,
+        tags,
+        role_arn,
+    )
+
+
+def describe_change_set(self: CloudFormationResponse) -> ActionResult:
+    return ActionResult(
+        _find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+    )
+
+
+def delete_change_set(self: CloudFormationResponse) -> ActionResult:
+    change_set = _find_change_set(
+        self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
+    )
+    del self.cloudformation_backend.change_sets[change_set.change_set_id]
+    return EmptyResult()
+
+
+def parse_and_update_resource(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+) -> Any:
+    resource_class = parsing.resource_class_from_type(resource_json["Type"])
+    if resource_class is not None and hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__"):
+        logger.warning(
+            "%s (%s) cannot be updated in place by the emulator; it keeps its current state",
+            logical_id,
+            resource_json["Type"],
+        )
+        return resources_map[logical_id]
+    return _original_parse_and_update_resource(logical_id, resource_json, resources_map, account_id, region_name)
+
+
+def _delete_resource(self: parsing.ResourceMap, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
+    if resource_json.get("DeletionPolicy") == "Retain":
+        logger.info("%s is retained (DeletionPolicy: Retain)", getattr(parsed_resource, "logical_resource_id", "?"))
+        return
+    _original_delete_resource(self, parsed_resource, resource_json)
+
+
+def install() -> None:
+    CloudFormationBackend.create_change_set = create_change_set
+    CloudFormationBackend.execute_change_set = execute_change_set
+    CloudFormationBackend.update_stack = update_stack
+    CloudFormationResponse.describe_change_set = describe_change_set
+    CloudFormationResponse.delete_change_set = delete_change_set
+    parsing.parse_and_update_resource = parse_and_update_resource
+    parsing.ResourceMap._delete_resource = _delete_resource
