@@ -194,6 +194,126 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
     assert_eq!(flow_log.max_aggregation_interval(), Some(60));
 }
 
+async fn assert_forensic_core(
+    emu: &Emulator,
+    forensics: &str,
+    accounts: &std::collections::BTreeMap<String, String>,
+) {
+    let cfg = emu.account_config(forensics).await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&cfg)
+            .force_path_style(true)
+            .build(),
+    );
+    let kms = aws_sdk_kms::Client::new(&cfg);
+    for kind in ["evidence", "logs"] {
+        let bucket = format!("irready-demo-{kind}-{forensics}-us-east-1");
+        let versioning = s3
+            .get_bucket_versioning()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            versioning.status().map(|s| s.as_str()),
+            Some("Enabled"),
+            "{bucket}"
+        );
+        let lock = s3
+            .get_object_lock_configuration()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        let lock = lock.object_lock_configuration().unwrap();
+        let retention = lock.rule().unwrap().default_retention().unwrap();
+        assert_eq!(
+            retention.mode().map(|m| m.as_str()),
+            Some("GOVERNANCE"),
+            "{bucket}"
+        );
+        assert_eq!(retention.days(), Some(365), "{bucket}");
+        let encryption = s3
+            .get_bucket_encryption()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        let rule = &encryption
+            .server_side_encryption_configuration()
+            .unwrap()
+            .rules()[0];
+        let default = rule.apply_server_side_encryption_by_default().unwrap();
+        assert_eq!(default.sse_algorithm().as_str(), "aws:kms", "{bucket}");
+        let key = default.kms_master_key_id().expect("a customer key");
+        let rotation = kms
+            .get_key_rotation_status()
+            .key_id(key)
+            .send()
+            .await
+            .unwrap();
+        assert!(rotation.key_rotation_enabled(), "rotation of {key}");
+        let block = s3
+            .get_public_access_block()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        let block = block.public_access_block_configuration().unwrap();
+        assert_eq!(
+            (
+                block.block_public_acls(),
+                block.block_public_policy(),
+                block.ignore_public_acls(),
+                block.restrict_public_buckets()
+            ),
+            (Some(true), Some(true), Some(true), Some(true)),
+            "{bucket}"
+        );
+        let policy = s3.get_bucket_policy().bucket(&bucket).send().await.unwrap();
+        let policy: Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+        let statements = policy["Statement"].as_array().unwrap();
+        let tls = statements
+            .iter()
+            .find(|s| s["Sid"] == "DenyInsecureTransport")
+            .expect("TLS only");
+        assert_eq!(tls["Effect"], "Deny");
+        assert_eq!(tls["Condition"]["Bool"]["aws:SecureTransport"], "false");
+        assert!(statements
+            .iter()
+            .any(|s| s["Sid"] == "DenyObjectVersionDeletion" && s["Effect"] == "Deny"));
+        // No statement allows anyone at all.
+        for statement in statements.iter().filter(|s| s["Effect"] == "Allow") {
+            assert_ne!(statement["Principal"], "*", "{statement}");
+            assert!(statement["Principal"].get("AWS").is_none(), "{statement}");
+        }
+    }
+    // Member accounts may use the evidence key to share encrypted snapshots.
+    let key = kms
+        .describe_key()
+        .key_id("alias/irready-demo-evidence")
+        .send()
+        .await
+        .unwrap();
+    let key_id = key.key_metadata().unwrap().key_id().to_owned();
+    let policy = kms
+        .get_key_policy()
+        .key_id(&key_id)
+        .policy_name("default")
+        .send()
+        .await
+        .unwrap();
+    let policy = policy.policy().unwrap();
+    for (name, id) in accounts {
+        if name != "forensics" {
+            assert!(
+                policy.contains(&format!("arn:aws:iam::{id}:root")),
+                "{name} in the evidence key policy"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     let emu = Emulator::start();
@@ -211,7 +331,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 7, "{created:?}");
+    assert_eq!(created.len(), 8, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
@@ -224,6 +344,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     for region in ["us-east-1", "eu-west-1"] {
         assert_forensic_vpc(&emu, forensics, region).await;
     }
+    assert_forensic_core(&emu, forensics, &accounts).await;
     // Only the forensic account holds the forensic VPC.
     let prod = emu.ec2(&accounts["prod-app"], "us-east-1").await;
     let prod_vpcs = prod.describe_vpcs().send().await.unwrap();
@@ -238,7 +359,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 7 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 8 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -346,7 +467,7 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 7, "{rendered:?}");
+    assert_eq!(rendered.len(), 8, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -431,7 +552,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("6 stacks applied, 1 failed"),
+        run.stdout.contains("7 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

@@ -29,6 +29,7 @@ from . import (
     logs,
     route53resolver,
     s3,
+    s3_xml_roots,
 )
 
 # Modules that patch moto define install(); the others only add resource types,
@@ -50,6 +51,7 @@ _MODULES = (
     logs,
     route53resolver,
     s3,
+    s3_xml_roots,
 )
 
 _moto_model_list = parsing.get_model_list

@@ -25,6 +25,10 @@ pub async fn read_organization(
             return Err(err);
         }
     };
+    let organization_id = described
+        .organization()
+        .and_then(|o| o.id())
+        .map(str::to_owned);
     let management: AccountId = described
         .organization()
         .and_then(|o| o.master_account_id())
@@ -102,6 +106,7 @@ pub async fn read_organization(
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     units.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Some(Organization {
+        id: organization_id,
         management_account: management,
         enabled: true,
         accounts,

@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{EnvArgs, ExitCode};
 use crate::config::{self, RegionSelection};
+use crate::render;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -17,13 +18,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         RegionSelection::List(list) => format!("{} regions", list.len()),
         RegionSelection::AllEnabled => "all enabled regions".to_owned(),
     };
-    let components: Vec<&str> = [
-        env.access.as_ref().map(|_| "access"),
-        env.forensic.as_ref().map(|_| "forensic-vpc"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let components: Vec<&str> = render::components(&env)
+        .into_iter()
+        .map(render::Component::name)
+        .collect();
     println!(
         "{}: environment `{}` is valid ({regions}, home {}; components: {})",
         env.file.display(),

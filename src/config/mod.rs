@@ -156,6 +156,33 @@ pub struct ForensicSpec {
     pub account: Located<AccountRef>,
     pub analysis_regions: Vec<Region>,
     pub vpc: ForensicVpcSpec,
+    /// Default retention of the evidence bucket's objects.
+    pub evidence_lock: ObjectLock,
+    /// Default retention of the log archive's objects.
+    pub log_archive_lock: ObjectLock,
+}
+
+/// S3 Object Lock default retention: objects cannot be deleted or overwritten before
+/// `days` have passed (in GOVERNANCE mode, except by principals allowed to bypass it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectLock {
+    pub mode: LockMode,
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    Governance,
+    Compliance,
+}
+
+impl LockMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Governance => "GOVERNANCE",
+            Self::Compliance => "COMPLIANCE",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,7 +348,7 @@ impl Resolver {
     }
 
     fn environment(&mut self, raw: RawEnvironment, source: &str) -> Option<Environment> {
-        let name_ok = raw.name.len() <= 32
+        let name_ok = raw.name.len() <= 16
             && raw.name.starts_with(|c: char| c.is_ascii_lowercase())
             && raw
                 .name
@@ -331,8 +358,8 @@ impl Resolver {
             self.error(
                 "name",
                 format!(
-                    "`{}` is not a valid environment name: use 1-32 lowercase letters, digits and \
-                     dashes, starting with a letter (it becomes part of every stack name)",
+                    "`{}` is not a valid environment name: use 1-16 lowercase letters, digits and \
+                     dashes, starting with a letter (it becomes part of stack and bucket names)",
                     raw.name
                 ),
             );
@@ -556,10 +583,43 @@ impl Resolver {
             }
         }
         let vpc = self.forensic_vpc(&raw.vpc);
+        let evidence_lock =
+            self.object_lock("forensic.evidence.object_lock", &raw.evidence.object_lock);
+        let log_archive_lock = self.object_lock(
+            "forensic.log_archive.object_lock",
+            &raw.log_archive.object_lock,
+        );
         Some(ForensicSpec {
             account: account?,
             analysis_regions,
             vpc: vpc?,
+            evidence_lock: evidence_lock?,
+            log_archive_lock: log_archive_lock?,
+        })
+    }
+
+    fn object_lock(&mut self, field: &str, raw: &raw::RawObjectLock) -> Option<ObjectLock> {
+        let mode = match raw.mode.as_str() {
+            "GOVERNANCE" => Some(LockMode::Governance),
+            "COMPLIANCE" => Some(LockMode::Compliance),
+            other => {
+                self.error(
+                    &format!("{field}.mode"),
+                    format!("`{other}` is not an Object Lock mode: GOVERNANCE or COMPLIANCE"),
+                );
+                None
+            }
+        };
+        if !(1..=36500).contains(&raw.days) {
+            self.error(
+                &format!("{field}.days"),
+                format!("{} days: choose between 1 and 36500", raw.days),
+            );
+            return None;
+        }
+        Some(ObjectLock {
+            mode: mode?,
+            days: raw.days,
         })
     }
 

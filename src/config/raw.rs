@@ -102,6 +102,44 @@ pub struct RawForensic {
     pub analysis_regions: Option<Vec<String>>,
     #[serde(default)]
     pub vpc: RawForensicVpc,
+    #[serde(default)]
+    pub evidence: RawBucket,
+    #[serde(default)]
+    pub log_archive: RawBucket,
+}
+
+/// A data bucket of the forensic account.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    #[serde(default)]
+    pub object_lock: RawObjectLock,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjectLock {
+    #[serde(default = "default_lock_mode")]
+    pub mode: String,
+    #[serde(default = "default_lock_days")]
+    pub days: u32,
+}
+
+impl Default for RawObjectLock {
+    fn default() -> Self {
+        Self {
+            mode: default_lock_mode(),
+            days: default_lock_days(),
+        }
+    }
+}
+
+fn default_lock_mode() -> String {
+    "GOVERNANCE".to_owned()
+}
+
+fn default_lock_days() -> u32 {
+    365
 }
 
 #[derive(Debug, Deserialize)]

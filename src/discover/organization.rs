@@ -33,6 +33,8 @@ pub struct OrgUnit {
 /// The organization, or a single account when Organizations is not in use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Organization {
+    /// The organization id (`o-…`), `None` without an organization.
+    pub id: Option<String>,
     pub management_account: AccountId,
     /// False when the caller's account is not in an organization: then `accounts` holds
     /// that one account and `units` only a synthetic root.
@@ -45,6 +47,7 @@ impl Organization {
     /// The single-account case: no Organizations, the caller's account is the only one.
     pub fn single_account(account: AccountId) -> Self {
         Self {
+            id: None,
             accounts: vec![OrgAccount {
                 id: account.clone(),
                 name: account.to_string(),

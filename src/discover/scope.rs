@@ -263,6 +263,7 @@ mod tests {
             parent: parent.into(),
         };
         Organization {
+            id: Some("o-test".into()),
             management_account: "111111111111".parse().unwrap(),
             enabled: true,
             units: vec![

@@ -65,10 +65,13 @@ pub const CREATE_ONLY: &[(&str, &[&str])] = &[
         &["Description", "ManagedPolicyName", "Path"],
     ),
     ("AWS::IAM::Role", &["Path", "RoleName"]),
+    ("AWS::KMS::Alias", &["AliasName"]),
     ("AWS::KMS::Key", &[]),
     ("AWS::Logs::LogGroup", &["LogGroupName"]),
     (
         "AWS::S3::Bucket",
         &["BucketName", "BucketNamePrefix", "BucketNamespace"],
     ),
+    ("AWS::S3::BucketPolicy", &["Bucket"]),
+    ("AWS::SNS::Topic", &["FifoTopic", "TopicName"]),
 ];

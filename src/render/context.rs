@@ -36,6 +36,7 @@ pub fn build(
     let specific = match component {
         Component::Access => access(env, scope),
         Component::ForensicVpc => forensic_vpc(env, target, facts)?,
+        Component::ForensicCore => forensic_core(env, scope, target),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -119,4 +120,73 @@ fn forensic_vpc(
             "endpoint_group": format!("{prefix}-endpoints"),
         },
     }))
+}
+
+/// Names of the forensic core's resources, derived from the environment and the forensic
+/// account so that other stacks can name them without waiting for outputs.
+pub struct ForensicNames {
+    pub evidence_bucket: String,
+    pub log_archive_bucket: String,
+    pub evidence_key_alias: String,
+    pub log_archive_key_alias: String,
+    pub alerts_topic: String,
+}
+
+impl ForensicNames {
+    pub fn new(env: &Environment, forensic: &Target) -> Self {
+        let (name, account, region) = (&env.name, &forensic.account, &forensic.region);
+        Self {
+            evidence_bucket: format!("irready-{name}-evidence-{account}-{region}"),
+            log_archive_bucket: format!("irready-{name}-logs-{account}-{region}"),
+            evidence_key_alias: format!("alias/irready-{name}-evidence"),
+            log_archive_key_alias: format!("alias/irready-{name}-logs"),
+            alerts_topic: format!("irready-{name}-security-alerts"),
+        }
+    }
+}
+
+fn forensic_core(env: &Environment, scope: &Scope, target: &Target) -> Value {
+    let forensic = env
+        .forensic
+        .as_ref()
+        .expect("placed only with a forensic section");
+    let names = ForensicNames::new(env, target);
+    let member_roots: Vec<String> = scope
+        .accounts
+        .iter()
+        .filter(|a| **a != target.account)
+        .map(|a| format!("arn:aws:iam::{a}:root"))
+        .collect();
+    // Log delivery services write on behalf of the organization's accounts only; without
+    // an organization, of the target accounts.
+    let (source_condition, outsider_condition) = match &scope.organization.id {
+        Some(org) => (
+            json!({ "StringEquals": { "aws:SourceOrgID": org } }),
+            json!({
+                "StringNotEqualsIfExists": { "aws:PrincipalOrgID": org },
+                "BoolIfExists": { "aws:PrincipalIsAWSService": "false" },
+            }),
+        ),
+        None => (
+            json!({ "StringEquals": { "aws:SourceAccount": scope.accounts } }),
+            json!({
+                "StringNotEqualsIfExists": { "aws:PrincipalAccount": scope.accounts },
+                "BoolIfExists": { "aws:PrincipalIsAWSService": "false" },
+            }),
+        ),
+    };
+    let lock = |l: &crate::config::ObjectLock| json!({ "mode": l.mode.as_str(), "days": l.days });
+    json!({
+        "evidence_bucket": names.evidence_bucket,
+        "log_archive_bucket": names.log_archive_bucket,
+        "evidence_key_alias": names.evidence_key_alias,
+        "log_archive_key_alias": names.log_archive_key_alias,
+        "alerts_topic": names.alerts_topic,
+        "evidence_lock": lock(&forensic.evidence_lock),
+        "log_archive_lock": lock(&forensic.log_archive_lock),
+        "member_roots": member_roots,
+        "management_account": scope.organization.management_account,
+        "source_condition": source_condition,
+        "outsider_condition": outsider_condition,
+    })
 }

@@ -26,15 +26,23 @@ pub enum Component {
     Access,
     /// The isolated analysis network: forensic account, each analysis region.
     ForensicVpc,
+    /// Evidence and log archive buckets, their keys, the alerts topic: forensic account,
+    /// home region.
+    ForensicCore,
 }
 
 impl Component {
-    pub const ALL: [Component; 2] = [Component::Access, Component::ForensicVpc];
+    pub const ALL: [Component; 3] = [
+        Component::Access,
+        Component::ForensicCore,
+        Component::ForensicVpc,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::Access => "access",
             Self::ForensicVpc => "forensic-vpc",
+            Self::ForensicCore => "forensic-core",
         }
     }
 
@@ -45,7 +53,7 @@ impl Component {
     /// Components whose stacks must be in place before this one's, in the same account.
     pub fn depends_on(self) -> &'static [Component] {
         match self {
-            Self::Access | Self::ForensicVpc => &[],
+            Self::Access | Self::ForensicVpc | Self::ForensicCore => &[],
         }
     }
 
@@ -53,6 +61,7 @@ impl Component {
         match self {
             Self::Access => include_str!("../../templates/access.yaml.hbs"),
             Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
+            Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
         }
     }
 
@@ -103,6 +112,17 @@ pub enum RenderError {
     },
 }
 
+/// The components `env` asks for.
+pub fn components(env: &Environment) -> Vec<Component> {
+    Component::ALL
+        .into_iter()
+        .filter(|c| match c {
+            Component::Access => env.access.is_some(),
+            Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
+        })
+        .collect()
+}
+
 /// Where each component goes: (component, target) pairs, sorted.
 pub fn placements(env: &Environment, scope: &Scope) -> Vec<(Component, Target)> {
     let mut out = Vec::new();
@@ -115,6 +135,10 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<(Component, Target)> 
         }
     }
     if let (Some(forensic), Some(account)) = (&env.forensic, &scope.forensic_account) {
+        out.push((
+            Component::ForensicCore,
+            Target::new(account.clone(), env.home_region.clone()),
+        ));
         for region in &forensic.analysis_regions {
             out.push((
                 Component::ForensicVpc,
