@@ -35,9 +35,9 @@ pub fn render_all(
 ) -> Result<(Vec<RenderedStack>, Vec<TargetError>), render::RenderError> {
     let renderer = Renderer::new();
     let mut rendered = Vec::new();
-    for (component, target) in render::placements(env, &discovery.scope) {
-        if let Some(Ok(state)) = discovery.targets.get(&target) {
-            rendered.push(renderer.render(env, &discovery.scope, component, &target, state)?);
+    for placement in render::placements(env, &discovery.scope) {
+        if let Some(Ok(state)) = discovery.targets.get(&placement.target) {
+            rendered.push(renderer.render(env, &discovery.scope, &placement, state)?);
         }
     }
     let errors = discovery

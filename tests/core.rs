@@ -314,11 +314,179 @@ async fn assert_forensic_core(
     }
 }
 
+/// The regional baseline in one account and region: a detector with the demo's features,
+/// a recording Config recorder, and on every VPC a flow log, a DNS query log association
+/// and an empty isolation group.
+async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -> usize {
+    let guardduty = emu
+        .regional(account, region, aws_sdk_guardduty::Client::new)
+        .await;
+    let detectors = guardduty.list_detectors().send().await.unwrap();
+    assert_eq!(
+        detectors.detector_ids().len(),
+        1,
+        "one detector in {account}/{region}"
+    );
+    let detector = guardduty
+        .get_detector()
+        .detector_id(&detectors.detector_ids()[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detector.status().map(|s| s.as_str()), Some("ENABLED"));
+    assert_eq!(
+        detector.finding_publishing_frequency().map(|f| f.as_str()),
+        Some("FIFTEEN_MINUTES")
+    );
+    let enabled: BTreeSet<&str> = detector
+        .features()
+        .iter()
+        .filter(|f| f.status().map(|s| s.as_str()) == Some("ENABLED"))
+        .filter_map(|f| f.name().map(|n| n.as_str()))
+        .collect();
+    for feature in [
+        "S3_DATA_EVENTS",
+        "EKS_AUDIT_LOGS",
+        "EBS_MALWARE_PROTECTION",
+        "RDS_LOGIN_EVENTS",
+    ] {
+        assert!(
+            enabled.contains(feature),
+            "{feature} in {account}/{region}: {enabled:?}"
+        );
+    }
+
+    let config = emu
+        .regional(account, region, aws_sdk_config::Client::new)
+        .await;
+    let recorders = config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    let recorder = &recorders.configuration_recorders()[0];
+    let group = recorder.recording_group().unwrap();
+    assert!(group.all_supported());
+    assert_eq!(
+        group.include_global_resource_types(),
+        region == "us-east-1",
+        "{region}"
+    );
+    let status = config
+        .describe_configuration_recorder_status()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        status.configuration_recorders_status()[0].recording(),
+        "recording in {account}/{region}"
+    );
+    let channels = config.describe_delivery_channels().send().await.unwrap();
+    assert!(channels.delivery_channels()[0]
+        .s3_bucket_name()
+        .unwrap()
+        .starts_with("irready-demo-logs-"));
+
+    let ec2 = emu.ec2(account, region).await;
+    let resolver = emu
+        .regional(account, region, aws_sdk_route53resolver::Client::new)
+        .await;
+    let associations = resolver
+        .list_resolver_query_log_config_associations()
+        .send()
+        .await
+        .unwrap();
+    let associated: BTreeSet<&str> = associations
+        .resolver_query_log_config_associations()
+        .iter()
+        .filter_map(|a| a.resource_id())
+        .collect();
+    let vpcs = ec2.describe_vpcs().send().await.unwrap();
+    let mut covered = 0;
+    for vpc in vpcs.vpcs() {
+        let id = vpc.vpc_id().unwrap();
+        let is_forensic = vpc.tags().iter().any(|t| t.value() == Some("forensic-vpc"));
+        if is_forensic {
+            continue;
+        }
+        covered += 1;
+        let flow_logs = ec2
+            .describe_flow_logs()
+            .filter(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("resource-id")
+                    .values(id)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let to_archive: Vec<_> = flow_logs
+            .flow_logs()
+            .iter()
+            .filter(|f| {
+                f.log_destination()
+                    .is_some_and(|d| d.contains("irready-demo-logs-"))
+            })
+            .collect();
+        assert_eq!(
+            to_archive.len(),
+            1,
+            "flow log on {id} in {account}/{region}"
+        );
+        assert_eq!(to_archive[0].max_aggregation_interval(), Some(60));
+        assert!(to_archive[0]
+            .log_format()
+            .unwrap()
+            .contains("${traffic-path}"));
+        assert!(
+            associated.contains(id),
+            "query logs on {id} in {account}/{region}"
+        );
+        let groups = ec2
+            .describe_security_groups()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("vpc-id")
+                    .values(id)
+                    .build(),
+            )
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("tag:irready:isolation")
+                    .values("true")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(groups.security_groups().len(), 1, "isolation group in {id}");
+        let group = &groups.security_groups()[0];
+        assert!(group.ip_permissions().is_empty(), "no ingress in {id}");
+        let egress: Vec<&str> = group
+            .ip_permissions_egress()
+            .iter()
+            .flat_map(|p| p.ip_ranges())
+            .filter_map(|r| r.cidr_ip())
+            .collect();
+        assert_eq!(egress, ["127.0.0.1/32"], "no egress from {id}");
+    }
+    covered
+}
+
 #[tokio::test]
 async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     let emu = Emulator::start();
     let accounts = emu.accounts().await;
     let (forensics, security) = (&accounts["forensics"], &accounts["security"]);
+    // A workload VPC that exists before irready: it gets the baseline like the default one.
+    let prod_west = emu.ec2(&accounts["prod-app"], "eu-west-1").await;
+    prod_west
+        .create_vpc()
+        .cidr_block("10.20.0.0/16")
+        .send()
+        .await
+        .unwrap();
 
     // A fresh organization: everything is to be created.
     let plan = emu.irready(&[
@@ -331,7 +499,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 8, "{created:?}");
+    assert_eq!(created.len(), 18, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
@@ -345,6 +513,17 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         assert_forensic_vpc(&emu, forensics, region).await;
     }
     assert_forensic_core(&emu, forensics, &accounts).await;
+    for account in accounts.values() {
+        for region in ["us-east-1", "eu-west-1"] {
+            let covered = assert_regional_baseline(&emu, account, region).await;
+            let expected = if account == &accounts["prod-app"] && region == "eu-west-1" {
+                2
+            } else {
+                1
+            };
+            assert_eq!(covered, expected, "VPCs covered in {account}/{region}");
+        }
+    }
     // Only the forensic account holds the forensic VPC.
     let prod = emu.ec2(&accounts["prod-app"], "us-east-1").await;
     let prod_vpcs = prod.describe_vpcs().send().await.unwrap();
@@ -359,10 +538,70 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 8 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 18 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
+
+    // A VPC created after apply gets exactly its flow log, query log association and
+    // isolation group, and nothing else changes.
+    let dev = &accounts["dev-app"];
+    let dev_east = emu.ec2(dev, "us-east-1").await;
+    let vpc = dev_east
+        .create_vpc()
+        .cidr_block("10.30.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
+    let logical = vpc_id.trim_start_matches("vpc-");
+    let plan = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--format",
+        "json",
+    ]);
+    plan.expect_code(2);
+    let plan = plan.json();
+    assert_eq!(
+        changing(&plan),
+        BTreeSet::from([format!(
+            "{dev}/us-east-1/irready-demo-regional-baseline update"
+        )])
+    );
+    let stack = plan["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["action"] == "update")
+        .unwrap();
+    let added: BTreeSet<String> = stack["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["action"].as_str().unwrap(),
+                r["logical_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        added,
+        BTreeSet::from([
+            format!("add FlowLog{logical}"),
+            format!("add IsolationGroup{logical}"),
+            format!("add QueryLogAssociation{logical}"),
+        ])
+    );
+    emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
+        .expect_code(0);
+    assert_eq!(assert_regional_baseline(&emu, dev, "us-east-1").await, 2);
+    emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"])
+        .expect_code(0);
 
     // Change the environment: one more region, a longer breakglass session.
     let dir = tempfile::tempdir().unwrap();
@@ -393,6 +632,11 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     expected.insert(format!(
         "{forensics}/eu-central-1/irready-demo-forensic-vpc create"
     ));
+    for account in accounts.values() {
+        expected.insert(format!(
+            "{account}/eu-central-1/irready-demo-regional-baseline create"
+        ));
+    }
     assert_eq!(changing(&plan), expected);
     for stack in plan["stacks"].as_array().unwrap() {
         if stack["action"] != "update" {
@@ -423,7 +667,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     );
     assert!(
         text_plan.stdout.contains(
-            "Plan: 19 to add, 5 to change, 0 to destroy across 6 stacks in 5 accounts × 3 regions."
+            "Plan: 59 to add, 5 to change, 0 to destroy across 11 stacks in 5 accounts × 3 regions."
         ),
         "{}",
         text_plan.stdout
@@ -441,6 +685,12 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert_access_roles(&emu, &accounts["dev-app"], security, 7200).await;
     assert_access_roles(&emu, MANAGEMENT, security, 7200).await;
     assert_forensic_vpc(&emu, forensics, "eu-central-1").await;
+    for account in accounts.values() {
+        assert_eq!(
+            assert_regional_baseline(&emu, account, "eu-central-1").await,
+            1
+        );
+    }
     emu.irready(&["plan", "-e", changed, "--detailed-exitcode"])
         .expect_code(0);
 }
@@ -467,7 +717,7 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 8, "{rendered:?}");
+    assert_eq!(rendered.len(), 18, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -552,7 +802,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("7 stacks applied, 1 failed"),
+        run.stdout.contains("17 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

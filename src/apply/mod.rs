@@ -82,32 +82,35 @@ pub trait Sessions: Sync {
     fn session(&self, account: &AccountId) -> Option<AccountSession>;
 }
 
-/// Stacks a stack must wait for: for creates and updates, the stacks of the components it
-/// depends on in the same account; for deletions, the reverse.
+/// Stacks a changing stack must wait for: the changing stacks it depends on; for a
+/// deletion, the deletions of the stacks that depend on it. Stacks that do not change
+/// are already in place and wait for nothing.
 fn dependencies(plan: &Plan) -> BTreeMap<StackAddr, BTreeSet<StackAddr>> {
-    let changing: Vec<&StackPlan> = plan
+    let changing: BTreeMap<&StackAddr, &StackPlan> = plan
         .stacks
         .iter()
         .filter(|s| s.action.is_change())
+        .map(|s| (&s.addr, s))
         .collect();
-    let mut deps: BTreeMap<StackAddr, BTreeSet<StackAddr>> = BTreeMap::new();
-    for stack in &changing {
-        let entry = deps.entry(stack.addr.clone()).or_default();
-        for other in &changing {
-            if other.addr.account != stack.addr.account || other.addr == stack.addr {
+    let mut deps: BTreeMap<StackAddr, BTreeSet<StackAddr>> = changing
+        .keys()
+        .map(|a| ((*a).clone(), BTreeSet::new()))
+        .collect();
+    for stack in changing.values() {
+        for needed in &stack.depends_on {
+            let Some(other) = changing.get(needed) else {
+                continue;
+            };
+            let deleting = stack.action == StackAction::Delete;
+            if deleting != (other.action == StackAction::Delete) {
                 continue;
             }
-            let deleting = stack.action == StackAction::Delete;
-            let (needs, needed) = if deleting {
-                (other.component, stack.component)
+            let (waits, first) = if deleting {
+                (&other.addr, &stack.addr)
             } else {
-                (stack.component, other.component)
+                (&stack.addr, &other.addr)
             };
-            if needs.depends_on().contains(&needed)
-                && (other.action == StackAction::Delete) == deleting
-            {
-                entry.insert(other.addr.clone());
-            }
+            deps.get_mut(waits).expect("changing").insert(first.clone());
         }
     }
     deps
@@ -455,4 +458,95 @@ fn describe_event(event: &StackEvent) -> String {
         event.status,
         event.reason.as_deref().unwrap_or("")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::addr::Target;
+    use crate::plan::{Fingerprint, PlanEnvironment, Scanned, FORMAT_VERSION};
+    use crate::render::Component;
+
+    fn addr(account: &str, region: &str, stack: &str) -> StackAddr {
+        StackAddr::new(
+            &Target::new(account.parse().unwrap(), region.parse().unwrap()),
+            stack,
+        )
+    }
+
+    fn stack(at: &StackAddr, action: StackAction, depends_on: &[&StackAddr]) -> StackPlan {
+        StackPlan {
+            addr: at.clone(),
+            component: Component::RegionalBaseline,
+            action,
+            reason: None,
+            before: Fingerprint::Absent,
+            template: None,
+            tags: BTreeMap::new(),
+            depends_on: depends_on.iter().map(|a| (*a).clone()).collect(),
+            resources: Vec::new(),
+        }
+    }
+
+    fn plan(stacks: Vec<StackPlan>) -> Plan {
+        Plan {
+            format_version: FORMAT_VERSION,
+            irready_version: "test".into(),
+            environment: PlanEnvironment {
+                name: "t".into(),
+                file: "t.yaml".into(),
+                file_sha256: String::new(),
+            },
+            created_at: chrono::DateTime::default(),
+            account_names: BTreeMap::new(),
+            scanned: Scanned {
+                accounts: 1,
+                regions: 1,
+                targets: 1,
+            },
+            stacks,
+            errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn creates_wait_for_their_dependencies_across_accounts() {
+        let core = addr("111111111111", "us-east-1", "core");
+        let east = addr("222222222222", "us-east-1", "baseline");
+        let west = addr("222222222222", "eu-west-1", "baseline");
+        let deps = dependencies(&plan(vec![
+            stack(&core, StackAction::Create, &[]),
+            stack(&east, StackAction::Create, &[&core]),
+            stack(&west, StackAction::Update, &[&core, &east]),
+        ]));
+        assert!(deps[&core].is_empty());
+        assert_eq!(deps[&east], BTreeSet::from([core.clone()]));
+        assert_eq!(deps[&west], BTreeSet::from([core, east]));
+    }
+
+    #[test]
+    fn unchanged_dependencies_are_already_in_place() {
+        let core = addr("111111111111", "us-east-1", "core");
+        let east = addr("222222222222", "us-east-1", "baseline");
+        let deps = dependencies(&plan(vec![
+            stack(&core, StackAction::NoOp, &[]),
+            stack(&east, StackAction::Create, &[&core]),
+        ]));
+        assert_eq!(deps.len(), 1);
+        assert!(deps[&east].is_empty());
+    }
+
+    #[test]
+    fn deletions_go_in_reverse_order() {
+        let core = addr("111111111111", "us-east-1", "core");
+        let east = addr("222222222222", "us-east-1", "baseline");
+        let deps = dependencies(&plan(vec![
+            stack(&core, StackAction::Delete, &[]),
+            stack(&east, StackAction::Delete, &[&core]),
+        ]));
+        assert_eq!(deps[&core], BTreeSet::from([east.clone()]));
+        assert!(deps[&east].is_empty());
+    }
 }

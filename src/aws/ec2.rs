@@ -55,3 +55,41 @@ pub async fn s3_prefix_list(
             )
         })
 }
+
+/// A VPC as the regional baseline needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VpcFact {
+    pub id: String,
+    pub cidr: String,
+    pub is_default: bool,
+    pub tags: std::collections::BTreeMap<String, String>,
+}
+
+/// Every VPC of the target, sorted by id.
+pub async fn vpcs(aws: &Aws, session: &AccountSession, region: &Region) -> AwsResult<Vec<VpcFact>> {
+    let client = aws.ec2(session, region);
+    let mut pages = client.describe_vpcs().into_paginator().send();
+    let mut vpcs = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeVpcs", e))?;
+        for vpc in page.vpcs() {
+            vpcs.push(VpcFact {
+                id: vpc.vpc_id().unwrap_or_default().to_owned(),
+                cidr: vpc.cidr_block().unwrap_or_default().to_owned(),
+                is_default: vpc.is_default().unwrap_or(false),
+                tags: vpc
+                    .tags()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.key().unwrap_or_default().to_owned(),
+                            t.value().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    vpcs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(vpcs)
+}

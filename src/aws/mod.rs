@@ -7,6 +7,7 @@
 
 pub mod cfn;
 pub mod ec2;
+pub mod iam;
 pub mod org;
 
 use std::collections::{BTreeMap, HashMap};

@@ -206,6 +206,8 @@ pub enum PrincipalRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessSpec {
     pub security_principals: Vec<Located<PrincipalRef>>,
+    /// Whether every VPC gets an isolation security group.
+    pub isolation_security_group: bool,
     pub breakglass: BreakglassSpec,
     pub investigator: RoleSpec,
     pub responder: RoleSpec,
@@ -225,6 +227,45 @@ pub struct RoleSpec {
     pub max_session_seconds: u32,
 }
 
+/// `logging:`: what every target account records in every region, into the forensic
+/// account's log archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingSpec {
+    pub flow_logs: Option<FlowLogSpec>,
+    pub guardduty: Option<GuardDutySpec>,
+    pub config: Option<ConfigRecorderSpec>,
+    pub dns_query_logs: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowLogSpec {
+    /// `ALL`, `ACCEPT` or `REJECT`.
+    pub traffic: String,
+    /// 60 or 600.
+    pub aggregation_seconds: u32,
+}
+
+/// GuardDuty protection plans, by the names the environment file uses.
+pub const GUARDDUTY_FEATURES: &[(&str, &str)] = &[
+    ("s3", "S3_DATA_EVENTS"),
+    ("eks_audit", "EKS_AUDIT_LOGS"),
+    ("ebs_malware", "EBS_MALWARE_PROTECTION"),
+    ("rds_login", "RDS_LOGIN_EVENTS"),
+    ("runtime", "RUNTIME_MONITORING"),
+    ("lambda", "LAMBDA_NETWORK_LOGS"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardDutySpec {
+    /// GuardDuty's feature names (`S3_DATA_EVENTS`, ...), sorted.
+    pub features: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRecorderSpec {
+    pub all_supported: bool,
+}
+
 /// The environment file, validated. Names of accounts and OUs are resolved by discovery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
@@ -237,6 +278,7 @@ pub struct Environment {
     pub organization: OrganizationSpec,
     pub forensic: Option<ForensicSpec>,
     pub access: Option<AccessSpec>,
+    pub logging: Option<LoggingSpec>,
 }
 
 /// Retention periods CloudWatch Logs accepts.
@@ -397,10 +439,12 @@ impl Resolver {
             }
         };
         let organization = self.organization(raw.organization);
+        let has_forensic = raw.forensic.is_some();
         let forensic = raw
             .forensic
             .map(|f| self.forensic(f, home_region.as_ref(), &regions));
         let access = raw.access.map(|a| self.access(a));
+        let logging = raw.logging.map(|l| self.logging(l, has_forensic));
         Some(Environment {
             file: self.file.clone(),
             file_sha256: hex::encode(Sha256::digest(source.as_bytes())),
@@ -410,6 +454,7 @@ impl Resolver {
             organization,
             forensic: forensic.flatten(),
             access: access.flatten(),
+            logging: logging.flatten(),
         })
     }
 
@@ -783,6 +828,7 @@ impl Resolver {
         }
         Some(AccessSpec {
             security_principals: principals,
+            isolation_security_group: raw.isolation_security_group,
             breakglass: BreakglassSpec {
                 role_name: breakglass_name,
                 max_session_seconds: b.max_session_seconds,
@@ -791,6 +837,77 @@ impl Resolver {
             investigator,
             responder,
             deny_all_policy_name: "irready-deny-all".to_owned(),
+        })
+    }
+
+    fn logging(&mut self, raw: raw::RawLogging, has_forensic: bool) -> Option<LoggingSpec> {
+        use raw::Toggle;
+        if !has_forensic {
+            self.error(
+                "logging",
+                "logs are delivered to the forensic account's log archive: add a `forensic` section",
+            );
+        }
+        let flow_logs = match raw.flow_logs {
+            Toggle::Off => None,
+            Toggle::On(f) => {
+                if !["ALL", "ACCEPT", "REJECT"].contains(&f.traffic.as_str()) {
+                    self.error(
+                        "logging.flow_logs.traffic",
+                        format!("`{}`: choose ALL, ACCEPT or REJECT", f.traffic),
+                    );
+                }
+                if ![60, 600].contains(&f.aggregation_seconds) {
+                    self.error(
+                        "logging.flow_logs.aggregation_seconds",
+                        format!(
+                            "{} s: flow logs aggregate over 60 or 600 s",
+                            f.aggregation_seconds
+                        ),
+                    );
+                }
+                Some(FlowLogSpec {
+                    traffic: f.traffic,
+                    aggregation_seconds: f.aggregation_seconds,
+                })
+            }
+        };
+        let guardduty = match raw.guardduty {
+            Toggle::Off => None,
+            Toggle::On(g) => {
+                let mut features = Vec::new();
+                for (i, name) in g.features.iter().enumerate() {
+                    match GUARDDUTY_FEATURES.iter().find(|(short, _)| short == name) {
+                        Some((_, feature)) => features.push(*feature),
+                        None => self.error(
+                            &format!("logging.guardduty.features[{i}]"),
+                            format!(
+                                "unknown GuardDuty feature `{name}`; known: {}",
+                                GUARDDUTY_FEATURES
+                                    .iter()
+                                    .map(|(s, _)| *s)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ),
+                    }
+                }
+                features.sort_unstable();
+                features.dedup();
+                Some(GuardDutySpec { features })
+            }
+        };
+        let config = match raw.config {
+            Toggle::Off => None,
+            Toggle::On(c) => Some(ConfigRecorderSpec {
+                all_supported: c.all_supported,
+            }),
+        };
+        Some(LoggingSpec {
+            flow_logs,
+            guardduty,
+            config,
+            dns_query_logs: raw.dns_query_logs,
         })
     }
 

@@ -16,6 +16,111 @@ pub struct RawEnvironment {
     pub organization: RawOrganization,
     pub forensic: Option<RawForensic>,
     pub access: Option<RawAccess>,
+    pub logging: Option<RawLogging>,
+}
+
+/// `logging:` — what every target account records in every region. Each part is on by
+/// default when the section is present; `false` turns one off.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogging {
+    #[serde(default)]
+    pub flow_logs: Toggle<RawFlowLogs>,
+    #[serde(default)]
+    pub guardduty: Toggle<RawGuardDuty>,
+    #[serde(default)]
+    pub config: Toggle<RawConfigRecorder>,
+    #[serde(default = "default_true")]
+    pub dns_query_logs: bool,
+}
+
+/// A part that is either settings or `false` (off). `true` means the defaults.
+#[derive(Debug)]
+pub enum Toggle<T> {
+    Off,
+    On(T),
+}
+
+impl<T: Default> Default for Toggle<T> {
+    fn default() -> Self {
+        Self::On(T::default())
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Through a YAML value, so that a mistake inside the settings keeps its own
+        // message instead of an untagged enum's "did not match any variant".
+        match serde_yaml::Value::deserialize(deserializer)? {
+            serde_yaml::Value::Bool(true) => Ok(Self::On(T::default())),
+            serde_yaml::Value::Bool(false) => Ok(Self::Off),
+            settings => T::deserialize(settings)
+                .map(Self::On)
+                .map_err(de::Error::custom),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlowLogs {
+    #[serde(default = "default_traffic")]
+    pub traffic: String,
+    #[serde(default = "default_aggregation")]
+    pub aggregation_seconds: u32,
+}
+
+impl Default for RawFlowLogs {
+    fn default() -> Self {
+        Self {
+            traffic: default_traffic(),
+            aggregation_seconds: default_aggregation(),
+        }
+    }
+}
+
+fn default_traffic() -> String {
+    "ALL".to_owned()
+}
+
+fn default_aggregation() -> u32 {
+    60
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGuardDuty {
+    #[serde(default = "default_features")]
+    pub features: Vec<String>,
+}
+
+impl Default for RawGuardDuty {
+    fn default() -> Self {
+        Self {
+            features: default_features(),
+        }
+    }
+}
+
+fn default_features() -> Vec<String> {
+    ["s3", "eks_audit", "ebs_malware", "rds_login", "runtime"]
+        .map(String::from)
+        .to_vec()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfigRecorder {
+    #[serde(default = "default_true")]
+    pub all_supported: bool,
+}
+
+impl Default for RawConfigRecorder {
+    fn default() -> Self {
+        Self {
+            all_supported: true,
+        }
+    }
 }
 
 /// `regions: [us-east-1, eu-west-1]` or `regions: all-enabled`.
@@ -179,6 +284,9 @@ fn default_retention_days() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct RawAccess {
     pub security_principals: Vec<String>,
+    /// An isolation security group (no ingress, no egress) in every VPC.
+    #[serde(default = "default_true")]
+    pub isolation_security_group: bool,
     #[serde(default)]
     pub breakglass: RawBreakglass,
     #[serde(default)]

@@ -14,9 +14,12 @@ use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, Region, StackAddr, Target};
 use crate::aws::cfn::{self, DeployedStack};
-use crate::aws::{ec2, org, AccountSession, Aws, AwsError};
+use crate::aws::ec2::VpcFact;
+use crate::aws::{ec2, iam, org, AccountSession, Aws, AwsError};
 use crate::config::{Diagnostic, Environment, RegionSelection};
 pub use organization::Organization;
+
+use crate::render::Component;
 pub use scope::Scope;
 
 /// Tags irready puts on every stack it manages; discovery finds its stacks by them.
@@ -51,7 +54,23 @@ pub struct TargetState {
     pub stacks: BTreeMap<String, DeployedStack>,
     /// The id of the regional S3 managed prefix list, read where the forensic VPC needs it.
     pub s3_prefix_list: Option<String>,
+    /// The target's VPCs, read where the regional baseline goes.
+    pub vpcs: Vec<VpcFact>,
+    /// Whether AWS Config's service-linked role exists, read in the home region of
+    /// accounts that record with Config: the baseline creates it only where it is missing.
+    pub config_role_exists: Option<bool>,
 }
+
+/// The facts a target needs read besides its stacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub s3_prefix_list: bool,
+    pub vpcs: bool,
+    pub config_role: bool,
+}
+
+/// The name of AWS Config's service-linked role.
+pub const CONFIG_SERVICE_ROLE: &str = "AWSServiceRoleForConfig";
 
 /// Everything discovery read.
 #[derive(Debug)]
@@ -165,25 +184,17 @@ pub async fn discover(
         session_map.insert(account, session);
     }
 
-    let forensic_regions: BTreeSet<Target> = match (&scope.forensic_account, &env.forensic) {
-        (Some(account), Some(f)) => f
-            .analysis_regions
-            .iter()
-            .map(|r| Target::new(account.clone(), r.clone()))
-            .collect(),
-        _ => BTreeSet::new(),
-    };
-
+    let needs = needs(env, &scope);
     let targets = scanned_targets(env, &scope);
     let results: Vec<(Target, Result<TargetState, AwsError>)> = stream::iter(targets)
         .map(|target| {
             let session = &session_map[&target.account];
             let account_error = account_errors.get(&target.account).cloned();
-            let needs_prefix_list = forensic_regions.contains(&target);
+            let target_needs = needs.get(&target).copied().unwrap_or_default();
             async move {
                 let state = match account_error {
                     Some(err) => Err(err),
-                    None => read_target(aws, env, session, &target.region, needs_prefix_list).await,
+                    None => read_target(aws, env, session, &target.region, target_needs).await,
                 };
                 (target, state)
             }
@@ -200,12 +211,30 @@ pub async fn discover(
     })
 }
 
+/// What each target must have read, from where the components go.
+fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
+    let mut needs: BTreeMap<Target, Needs> = BTreeMap::new();
+    for placement in crate::render::placements(env, scope) {
+        let entry = needs.entry(placement.target.clone()).or_default();
+        match placement.component {
+            Component::ForensicVpc => entry.s3_prefix_list = true,
+            Component::RegionalBaseline => {
+                entry.vpcs = true;
+                let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
+                entry.config_role = records && placement.target.region == env.home_region;
+            }
+            Component::Access | Component::ForensicCore => {}
+        }
+    }
+    needs
+}
+
 async fn read_target(
     aws: &Aws,
     env: &Environment,
     session: &AccountSession,
     region: &Region,
-    needs_prefix_list: bool,
+    needs: Needs,
 ) -> Result<TargetState, AwsError> {
     let stacks = cfn::list_stacks(aws, session, region)
         .await?
@@ -213,14 +242,26 @@ async fn read_target(
         .filter(|s| is_managed_by(s, &env.name))
         .map(|s| (s.name.clone(), s))
         .collect();
-    let s3_prefix_list = if needs_prefix_list {
+    let s3_prefix_list = if needs.s3_prefix_list {
         Some(ec2::s3_prefix_list(aws, session, region).await?)
+    } else {
+        None
+    };
+    let vpcs = if needs.vpcs {
+        ec2::vpcs(aws, session, region).await?
+    } else {
+        Vec::new()
+    };
+    let config_role_exists = if needs.config_role {
+        Some(iam::role_exists(aws, session, CONFIG_SERVICE_ROLE).await?)
     } else {
         None
     };
     Ok(TargetState {
         stacks,
         s3_prefix_list,
+        vpcs,
+        config_role_exists,
     })
 }
 

@@ -141,6 +141,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
             before: fingerprint_of(deployed),
             template: template.clone(),
             tags: rendered.tags.clone(),
+            depends_on: rendered.depends_on.clone(),
             resources,
         };
         let plan = match deployed {
@@ -220,6 +221,9 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 before: fingerprint_of(Some(stack)),
                 template: None,
                 tags: stack.tags.clone(),
+                // Deletions follow the reverse of dependencies the plan cannot see any
+                // more; the stacks that remain are not affected by their order.
+                depends_on: Vec::new(),
                 resources: diff::diff_templates(before, None),
             });
         }

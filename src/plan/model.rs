@@ -102,6 +102,9 @@ pub struct StackPlan {
     /// The template to deploy; `None` for a deletion.
     pub template: Option<PlannedTemplate>,
     pub tags: BTreeMap<String, String>,
+    /// Stacks that must be applied before this one, and deleted after it.
+    #[serde(default)]
+    pub depends_on: Vec<StackAddr>,
     /// Resource changes, sorted by logical id. Empty for `NoOp`.
     pub resources: Vec<ResourceChange>,
 }

@@ -37,6 +37,7 @@ pub fn build(
         Component::Access => access(env, scope),
         Component::ForensicVpc => forensic_vpc(env, target, facts)?,
         Component::ForensicCore => forensic_core(env, scope, target),
+        Component::RegionalBaseline => regional_baseline(env, scope, target, facts),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -188,5 +189,97 @@ fn forensic_core(env: &Environment, scope: &Scope, target: &Target) -> Value {
         "management_account": scope.organization.management_account,
         "source_condition": source_condition,
         "outsider_condition": outsider_condition,
+    })
+}
+
+/// Every field of VPC flow log records, versions 2 to 5.
+const FLOW_LOG_FORMAT: &str = "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} \
+${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} \
+${vpc-id} ${subnet-id} ${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} \
+${region} ${az-id} ${sublocation-type} ${sublocation-id} ${pkt-src-aws-service} \
+${pkt-dst-aws-service} ${flow-direction} ${traffic-path}";
+
+/// VPCs the regional baseline covers: every VPC but irready's own forensic VPC, which
+/// has its own flow log and security groups.
+pub fn covered_vpcs(facts: &TargetState) -> impl Iterator<Item = &crate::aws::ec2::VpcFact> {
+    facts.vpcs.iter().filter(|v| {
+        v.tags
+            .get(crate::discover::TAG_COMPONENT)
+            .map(String::as_str)
+            != Some(Component::ForensicVpc.name())
+    })
+}
+
+/// Output a regional baseline stack carries while it holds AWS Config's service-linked
+/// role, so that the next plan keeps it there rather than seeing "role exists, don't
+/// create it" and removing it.
+pub const CONFIG_ROLE_OUTPUT: &str = "IrreadyOwnsConfigServiceRole";
+
+/// Whether the home-region baseline makes (or keeps) the account's Config role: only
+/// where the role does not exist yet, or where this stack already made it.
+fn owns_config_role(env: &Environment, facts: &TargetState) -> bool {
+    let stack = Component::RegionalBaseline.stack_name(&env.name);
+    let owned = facts
+        .stacks
+        .get(&stack)
+        .is_some_and(|s| s.outputs.contains_key(CONFIG_ROLE_OUTPUT));
+    owned || facts.config_role_exists == Some(false)
+}
+
+fn regional_baseline(
+    env: &Environment,
+    scope: &Scope,
+    target: &Target,
+    facts: &TargetState,
+) -> Value {
+    let home = target.region == env.home_region;
+    let isolation = env
+        .access
+        .as_ref()
+        .is_some_and(|a| a.isolation_security_group);
+    let logging = env.logging.as_ref();
+    let log_archive = scope.forensic_account.as_ref().map(|account| {
+        ForensicNames::new(env, &Target::new(account.clone(), env.home_region.clone()))
+            .log_archive_bucket
+    });
+    let vpcs: Vec<Value> = covered_vpcs(facts)
+        .map(|vpc| {
+            json!({
+                "id": vpc.id,
+                "logical": vpc.id.trim_start_matches("vpc-"),
+            })
+        })
+        .collect();
+    let guardduty = logging
+        .and_then(|l| l.guardduty.as_ref())
+        .map(|g| json!({ "features": g.features }));
+    let config = logging.and_then(|l| l.config.as_ref()).map(|c| {
+        json!({
+            "recorder_name": format!("irready-{}", env.name),
+            "all_supported": c.all_supported,
+            "include_global": home,
+            "create_service_role": home && owns_config_role(env, facts),
+        })
+    });
+    let flow_logs = logging.and_then(|l| l.flow_logs.as_ref()).map(|f| {
+        json!({
+            "traffic": f.traffic,
+            "aggregation_seconds": f.aggregation_seconds,
+            "format": FLOW_LOG_FORMAT,
+        })
+    });
+    let dns_query_logs = logging
+        .filter(|l| l.dns_query_logs)
+        .map(|_| json!({ "name": format!("irready-{}", env.name) }));
+    json!({
+        "home": home,
+        "isolation": isolation,
+        "vpcs": vpcs,
+        "guardduty": guardduty,
+        "config": config,
+        "flow_logs": flow_logs,
+        "dns_query_logs": dns_query_logs,
+        "log_archive_bucket": log_archive,
+        "log_archive_arn": log_archive.as_ref().map(|b| format!("arn:aws:s3:::{b}")),
     })
 }

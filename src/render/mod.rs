@@ -29,13 +29,17 @@ pub enum Component {
     /// Evidence and log archive buckets, their keys, the alerts topic: forensic account,
     /// home region.
     ForensicCore,
+    /// GuardDuty, AWS Config, flow logs and DNS query logs on every VPC, an isolation
+    /// security group in every VPC: every target account, every region.
+    RegionalBaseline,
 }
 
 impl Component {
-    pub const ALL: [Component; 3] = [
+    pub const ALL: [Component; 4] = [
         Component::Access,
         Component::ForensicCore,
         Component::ForensicVpc,
+        Component::RegionalBaseline,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Component {
             Self::Access => "access",
             Self::ForensicVpc => "forensic-vpc",
             Self::ForensicCore => "forensic-core",
+            Self::RegionalBaseline => "regional-baseline",
         }
     }
 
@@ -50,18 +55,12 @@ impl Component {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Components whose stacks must be in place before this one's, in the same account.
-    pub fn depends_on(self) -> &'static [Component] {
-        match self {
-            Self::Access | Self::ForensicVpc | Self::ForensicCore => &[],
-        }
-    }
-
     fn template(self) -> &'static str {
         match self {
             Self::Access => include_str!("../../templates/access.yaml.hbs"),
             Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
             Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
+            Self::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
         }
     }
 
@@ -87,6 +86,8 @@ pub struct RenderedStack {
     /// the output `IrreadyTemplateSha256`.
     pub sha256: String,
     pub tags: BTreeMap<String, String>,
+    /// Stacks to apply before this one.
+    pub depends_on: Vec<StackAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,34 +120,84 @@ pub fn components(env: &Environment) -> Vec<Component> {
         .filter(|c| match c {
             Component::Access => env.access.is_some(),
             Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
+            Component::RegionalBaseline => baseline_wanted(env),
         })
         .collect()
 }
 
-/// Where each component goes: (component, target) pairs, sorted.
-pub fn placements(env: &Environment, scope: &Scope) -> Vec<(Component, Target)> {
+fn baseline_wanted(env: &Environment) -> bool {
+    env.logging.is_some()
+        || env
+            .access
+            .as_ref()
+            .is_some_and(|a| a.isolation_security_group)
+}
+
+/// One stack irready wants: which component, where, and the stacks that must be applied
+/// before it (deleted after it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub component: Component,
+    pub target: Target,
+    pub depends_on: Vec<StackAddr>,
+}
+
+/// Where each component goes, sorted by target then component.
+pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
     let mut out = Vec::new();
+    let place = |component, target| Placement {
+        component,
+        target,
+        depends_on: Vec::new(),
+    };
     if env.access.is_some() {
         for account in &scope.accounts {
-            out.push((
+            out.push(place(
                 Component::Access,
                 Target::new(account.clone(), env.home_region.clone()),
             ));
         }
     }
-    if let (Some(forensic), Some(account)) = (&env.forensic, &scope.forensic_account) {
-        out.push((
-            Component::ForensicCore,
-            Target::new(account.clone(), env.home_region.clone()),
-        ));
+    let forensic_home = scope
+        .forensic_account
+        .as_ref()
+        .map(|account| Target::new(account.clone(), env.home_region.clone()));
+    if let (Some(forensic), Some(home)) = (&env.forensic, &forensic_home) {
+        out.push(place(Component::ForensicCore, home.clone()));
         for region in &forensic.analysis_regions {
-            out.push((
+            out.push(place(
                 Component::ForensicVpc,
-                Target::new(account.clone(), region.clone()),
+                Target::new(home.account.clone(), region.clone()),
             ));
         }
     }
-    out.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+    if baseline_wanted(env) {
+        let core = forensic_home
+            .as_ref()
+            .filter(|_| env.logging.is_some())
+            .map(|home| StackAddr::new(home, Component::ForensicCore.stack_name(&env.name)));
+        let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
+        for account in &scope.accounts {
+            let home = Target::new(account.clone(), env.home_region.clone());
+            for region in &scope.regions {
+                let target = Target::new(account.clone(), region.clone());
+                let mut depends_on: Vec<StackAddr> = core.iter().cloned().collect();
+                // Config's service-linked role is account-wide, made in the home region.
+                if records && *region != env.home_region {
+                    depends_on.push(StackAddr::new(
+                        &home,
+                        Component::RegionalBaseline.stack_name(&env.name),
+                    ));
+                }
+                out.push(Placement {
+                    component: Component::RegionalBaseline,
+                    target,
+                    depends_on,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.target, a.component).cmp(&(&b.target, b.component)));
     out
 }
 
@@ -180,15 +231,15 @@ impl Renderer {
         Self { registry }
     }
 
-    /// Renders `component` for `target`, with the facts discovery read there.
+    /// Renders a placement, with the facts discovery read in its target.
     pub fn render(
         &self,
         env: &Environment,
         scope: &Scope,
-        component: Component,
-        target: &Target,
+        placement: &Placement,
         facts: &TargetState,
     ) -> Result<RenderedStack, RenderError> {
+        let (component, target) = (placement.component, &placement.target);
         let data = context::build(env, scope, component, target, facts)?;
         let body = self
             .registry
@@ -216,6 +267,7 @@ impl Renderer {
             body,
             sha256,
             tags,
+            depends_on: placement.depends_on.clone(),
         })
     }
 }

@@ -109,6 +109,20 @@ impl Emulator {
         )
     }
 
+    pub async fn regional<C>(
+        &self,
+        account: &str,
+        region: &str,
+        make: impl Fn(&SdkConfig) -> C,
+    ) -> C {
+        let cfg = self.account_config(account).await;
+        let cfg = cfg
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build();
+        make(&cfg)
+    }
+
     pub async fn iam(&self, account: &str) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.account_config(account).await)
     }
