@@ -314,6 +314,58 @@ async fn assert_forensic_core(
     }
 }
 
+/// The organization trail in the management account: every region and account, global
+/// events, validated and encrypted logs into the log archive, S3 and Lambda data events,
+/// a CloudWatch Logs group, logging.
+async fn assert_org_trail(emu: &Emulator, forensics: &str) {
+    let cloudtrail = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudtrail::Client::new)
+        .await;
+    let trails = cloudtrail.describe_trails().send().await.unwrap();
+    let trail = trails
+        .trail_list()
+        .iter()
+        .find(|t| t.name() == Some("irready-demo"))
+        .expect("the irready trail");
+    assert_eq!(trail.is_multi_region_trail(), Some(true));
+    assert_eq!(trail.is_organization_trail(), Some(true));
+    assert_eq!(trail.include_global_service_events(), Some(true));
+    assert_eq!(trail.log_file_validation_enabled(), Some(true));
+    assert_eq!(
+        trail.s3_bucket_name(),
+        Some(format!("irready-demo-logs-{forensics}-us-east-1").as_str())
+    );
+    assert!(trail
+        .kms_key_id()
+        .is_some_and(|k| k.contains(forensics) && k.ends_with("alias/irready-demo-logs")));
+    assert!(trail
+        .cloud_watch_logs_log_group_arn()
+        .is_some_and(|a| a.contains("log-group:/irready/demo/cloudtrail")));
+    let status = cloudtrail
+        .get_trail_status()
+        .name("irready-demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status.is_logging(), Some(true));
+    let selectors = cloudtrail
+        .get_event_selectors()
+        .trail_name("irready-demo")
+        .send()
+        .await
+        .unwrap();
+    let data: BTreeSet<&str> = selectors
+        .event_selectors()
+        .iter()
+        .flat_map(|s| s.data_resources())
+        .filter_map(|r| r.r#type())
+        .collect();
+    assert_eq!(
+        data,
+        BTreeSet::from(["AWS::Lambda::Function", "AWS::S3::Object"])
+    );
+}
+
 /// The regional baseline in one account and region: a detector with the demo's features,
 /// a recording Config recorder, and on every VPC a flow log, a DNS query log association
 /// and an empty isolation group.
@@ -499,7 +551,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 18, "{created:?}");
+    assert_eq!(created.len(), 19, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
@@ -513,6 +565,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         assert_forensic_vpc(&emu, forensics, region).await;
     }
     assert_forensic_core(&emu, forensics, &accounts).await;
+    assert_org_trail(&emu, forensics).await;
     for account in accounts.values() {
         for region in ["us-east-1", "eu-west-1"] {
             let covered = assert_regional_baseline(&emu, account, region).await;
@@ -538,7 +591,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 18 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 19 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -717,7 +770,7 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 18, "{rendered:?}");
+    assert_eq!(rendered.len(), 19, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -802,7 +855,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("17 stacks applied, 1 failed"),
+        run.stdout.contains("18 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

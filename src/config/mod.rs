@@ -231,10 +231,26 @@ pub struct RoleSpec {
 /// account's log archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggingSpec {
+    pub cloudtrail: Option<CloudTrailSpec>,
     pub flow_logs: Option<FlowLogSpec>,
     pub guardduty: Option<GuardDutySpec>,
     pub config: Option<ConfigRecorderSpec>,
     pub dns_query_logs: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudTrailSpec {
+    /// An organization trail when the account is in an organization, else an account trail.
+    pub organization: bool,
+    pub data_events: Vec<DataEvents>,
+    pub cloudwatch_retention_days: u32,
+}
+
+/// Data events a trail records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DataEvents {
+    S3,
+    Lambda,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -848,6 +864,33 @@ impl Resolver {
                 "logs are delivered to the forensic account's log archive: add a `forensic` section",
             );
         }
+        let cloudtrail = match raw.cloudtrail {
+            Toggle::Off => None,
+            Toggle::On(t) => {
+                let mut data_events = Vec::new();
+                for (i, kind) in t.data_events.iter().enumerate() {
+                    match kind.as_str() {
+                        "s3" => data_events.push(DataEvents::S3),
+                        "lambda" => data_events.push(DataEvents::Lambda),
+                        other => self.error(
+                            &format!("logging.cloudtrail.data_events[{i}]"),
+                            format!("unknown data events `{other}`: s3 or lambda"),
+                        ),
+                    }
+                }
+                data_events.sort_unstable();
+                data_events.dedup();
+                self.retention(
+                    "logging.cloudtrail.cloudwatch_retention_days",
+                    t.cloudwatch_retention_days,
+                );
+                Some(CloudTrailSpec {
+                    organization: t.organization,
+                    data_events,
+                    cloudwatch_retention_days: t.cloudwatch_retention_days,
+                })
+            }
+        };
         let flow_logs = match raw.flow_logs {
             Toggle::Off => None,
             Toggle::On(f) => {
@@ -904,6 +947,7 @@ impl Resolver {
             }),
         };
         Some(LoggingSpec {
+            cloudtrail,
             flow_logs,
             guardduty,
             config,

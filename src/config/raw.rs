@@ -25,6 +25,8 @@ pub struct RawEnvironment {
 #[serde(deny_unknown_fields)]
 pub struct RawLogging {
     #[serde(default)]
+    pub cloudtrail: Toggle<RawCloudTrail>,
+    #[serde(default)]
     pub flow_logs: Toggle<RawFlowLogs>,
     #[serde(default)]
     pub guardduty: Toggle<RawGuardDuty>,
@@ -59,6 +61,31 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
                 .map_err(de::Error::custom),
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCloudTrail {
+    #[serde(default = "default_true")]
+    pub organization: bool,
+    #[serde(default = "default_data_events")]
+    pub data_events: Vec<String>,
+    #[serde(default = "default_retention_days")]
+    pub cloudwatch_retention_days: u32,
+}
+
+impl Default for RawCloudTrail {
+    fn default() -> Self {
+        Self {
+            organization: true,
+            data_events: default_data_events(),
+            cloudwatch_retention_days: default_retention_days(),
+        }
+    }
+}
+
+fn default_data_events() -> Vec<String> {
+    vec!["s3".to_owned(), "lambda".to_owned()]
 }
 
 #[derive(Debug, Deserialize)]

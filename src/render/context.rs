@@ -38,6 +38,7 @@ pub fn build(
         Component::ForensicVpc => forensic_vpc(env, target, facts)?,
         Component::ForensicCore => forensic_core(env, scope, target),
         Component::RegionalBaseline => regional_baseline(env, scope, target, facts),
+        Component::OrgLogging => org_logging(env, scope, target),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -281,5 +282,44 @@ fn regional_baseline(
         "dns_query_logs": dns_query_logs,
         "log_archive_bucket": log_archive,
         "log_archive_arn": log_archive.as_ref().map(|b| format!("arn:aws:s3:::{b}")),
+    })
+}
+
+fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
+    let trail = env
+        .logging
+        .as_ref()
+        .and_then(|l| l.cloudtrail.as_ref())
+        .expect("placed only with a trail");
+    let forensic = scope
+        .forensic_account
+        .as_ref()
+        .expect("placed only with a forensic account");
+    let names = ForensicNames::new(env, &Target::new(forensic.clone(), env.home_region.clone()));
+    let data_events: Vec<Value> = trail
+        .data_events
+        .iter()
+        .map(|kind| match kind {
+            crate::config::DataEvents::S3 => {
+                json!({ "type": "AWS::S3::Object", "prefix": "arn:${AWS::Partition}:s3" })
+            }
+            crate::config::DataEvents::Lambda => {
+                json!({ "type": "AWS::Lambda::Function", "prefix": "arn:${AWS::Partition}:lambda" })
+            }
+        })
+        .collect();
+    json!({
+        "organization": trail.organization && scope.organization.enabled,
+        "trail_name": format!("irready-{}", env.name),
+        "log_group": format!("/irready/{}/cloudtrail", env.name),
+        "retention_days": trail.cloudwatch_retention_days,
+        "log_archive_bucket": names.log_archive_bucket,
+        // An alias ARN: the key lives in the forensic account and its id is not known
+        // before that account's stack exists; CloudTrail accepts alias ARNs.
+        "log_archive_key": format!(
+            "arn:aws:kms:{}:{forensic}:{}",
+            target.region, names.log_archive_key_alias
+        ),
+        "data_events": data_events,
     })
 }

@@ -29,16 +29,20 @@ pub enum Component {
     /// Evidence and log archive buckets, their keys, the alerts topic: forensic account,
     /// home region.
     ForensicCore,
+    /// The organization trail (or an account trail) and its log group: management
+    /// account, home region.
+    OrgLogging,
     /// GuardDuty, AWS Config, flow logs and DNS query logs on every VPC, an isolation
     /// security group in every VPC: every target account, every region.
     RegionalBaseline,
 }
 
 impl Component {
-    pub const ALL: [Component; 4] = [
+    pub const ALL: [Component; 5] = [
         Component::Access,
         Component::ForensicCore,
         Component::ForensicVpc,
+        Component::OrgLogging,
         Component::RegionalBaseline,
     ];
 
@@ -47,6 +51,7 @@ impl Component {
             Self::Access => "access",
             Self::ForensicVpc => "forensic-vpc",
             Self::ForensicCore => "forensic-core",
+            Self::OrgLogging => "org-logging",
             Self::RegionalBaseline => "regional-baseline",
         }
     }
@@ -60,6 +65,7 @@ impl Component {
             Self::Access => include_str!("../../templates/access.yaml.hbs"),
             Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
             Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
+            Self::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
             Self::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
         }
     }
@@ -121,8 +127,13 @@ pub fn components(env: &Environment) -> Vec<Component> {
             Component::Access => env.access.is_some(),
             Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
             Component::RegionalBaseline => baseline_wanted(env),
+            Component::OrgLogging => trail_wanted(env),
         })
         .collect()
+}
+
+fn trail_wanted(env: &Environment) -> bool {
+    env.forensic.is_some() && env.logging.as_ref().is_some_and(|l| l.cloudtrail.is_some())
 }
 
 fn baseline_wanted(env: &Environment) -> bool {
@@ -170,6 +181,19 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                 Target::new(home.account.clone(), region.clone()),
             ));
         }
+    }
+    if let (true, Some(home)) = (trail_wanted(env), &forensic_home) {
+        out.push(Placement {
+            component: Component::OrgLogging,
+            target: Target::new(
+                scope.organization.management_account.clone(),
+                env.home_region.clone(),
+            ),
+            depends_on: vec![StackAddr::new(
+                home,
+                Component::ForensicCore.stack_name(&env.name),
+            )],
+        });
     }
     if baseline_wanted(env) {
         let core = forensic_home
