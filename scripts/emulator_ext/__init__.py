@@ -8,52 +8,36 @@ CloudFormation resource types, and each service's URL map, on first use.
 """
 
 import functools
+import importlib
 
 from moto.cloudformation import parsing
 
-from . import (
-    cfn,
-    cfn_attributes,
-    cfn_intrinsics,
-    cfn_stacks,
-    cloudtrail,
-    cloudwatch_alarm,
-    config,
-    ec2_endpoints_flowlogs,
-    ec2_network_acl,
-    ec2_routing,
-    ec2_security_group,
-    guardduty,
-    iam,
-    iam_service_linked_role,
-    kms,
-    logs,
-    route53resolver,
-    s3,
-    s3_xml_roots,
-)
+from . import cfn
 
 # Modules that patch moto define install(); the others only add resource types,
 # which they register with cfn.register when imported.
-_MODULES = (
-    cfn_attributes,
-    cfn_intrinsics,
-    cfn_stacks,
-    cloudtrail,
-    cloudwatch_alarm,
-    config,
-    ec2_endpoints_flowlogs,
-    ec2_network_acl,
-    ec2_routing,
-    ec2_security_group,
-    guardduty,
-    iam,
-    iam_service_linked_role,
-    kms,
-    logs,
-    route53resolver,
-    s3,
-    s3_xml_roots,
+_MODULES = tuple(
+    importlib.import_module(f".{name}", __name__)
+    for name in (
+        "cfn_attributes",
+        "cfn_intrinsics",
+        "cfn_stacks",
+        "cloudtrail",
+        "cloudwatch_alarm",
+        "config",
+        "ec2_endpoints_flowlogs",
+        "ec2_network_acl",
+        "ec2_routing",
+        "ec2_security_group",
+        "guardduty",
+        "iam",
+        "iam_service_linked_role",
+        "kms",
+        "logs",
+        "route53resolver",
+        "s3",
+        "s3_xml_roots",
+    )
 )
 
 _moto_model_list = parsing.get_model_list

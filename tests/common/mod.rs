@@ -123,6 +123,12 @@ impl Emulator {
         make(&cfg)
     }
 
+    /// How many stacks the account holds in the region.
+    pub async fn stack_count(&self, account: &str, region: &str) -> usize {
+        let cfn = self.cloudformation(account, region).await;
+        cfn.describe_stacks().send().await.unwrap().stacks().len()
+    }
+
     pub async fn iam(&self, account: &str) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.account_config(account).await)
     }
