@@ -366,6 +366,60 @@ async fn assert_org_trail(emu: &Emulator, forensics: &str) {
     );
 }
 
+/// The CIS metric filters on the trail's log group, and one alarm on each metric: Sum over
+/// 300 s >= 1, missing data not breaching, to the alarms topic. Alarms are read through
+/// the Rust SDK's CloudWatch client (RPC v2 CBOR).
+async fn assert_alarms(emu: &Emulator) {
+    let logs = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
+        .await;
+    let filters = logs
+        .describe_metric_filters()
+        .log_group_name("/irready/demo/cloudtrail")
+        .send()
+        .await
+        .unwrap();
+    let metrics: BTreeSet<String> = filters
+        .metric_filters()
+        .iter()
+        .flat_map(|f| f.metric_transformations())
+        .map(|t| t.metric_name().to_owned())
+        .collect();
+    assert_eq!(
+        metrics.len(),
+        15,
+        "14 CIS metrics and breakglass use: {metrics:?}"
+    );
+    assert!(metrics.contains("RootAccountUsage") && metrics.contains("BreakglassRoleUsed"));
+
+    let cloudwatch = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudwatch::Client::new)
+        .await;
+    let alarms = cloudwatch
+        .describe_alarms()
+        .alarm_name_prefix("irready-demo-")
+        .send()
+        .await
+        .unwrap();
+    let alarms = alarms.metric_alarms();
+    assert_eq!(alarms.len(), 15);
+    for alarm in alarms {
+        let name = alarm.alarm_name().unwrap();
+        assert!(metrics.contains(alarm.metric_name().unwrap()), "{name}");
+        assert_eq!(alarm.statistic().map(|s| s.as_str()), Some("Sum"), "{name}");
+        assert_eq!(alarm.period(), Some(300), "{name}");
+        assert_eq!(alarm.threshold(), Some(1.0), "{name}");
+        assert_eq!(alarm.treat_missing_data(), Some("notBreaching"), "{name}");
+        assert!(
+            alarm
+                .alarm_actions()
+                .iter()
+                .any(|a| a.ends_with(":irready-demo-alarms")),
+            "{name} goes to the alarms topic"
+        );
+    }
+}
+
 /// The regional baseline in one account and region: a detector with the demo's features,
 /// a recording Config recorder, and on every VPC a flow log, a DNS query log association
 /// and an empty isolation group.
@@ -551,7 +605,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 19, "{created:?}");
+    assert_eq!(created.len(), 20, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
@@ -566,6 +620,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     }
     assert_forensic_core(&emu, forensics, &accounts).await;
     assert_org_trail(&emu, forensics).await;
+    assert_alarms(&emu).await;
     for account in accounts.values() {
         for region in ["us-east-1", "eu-west-1"] {
             let covered = assert_regional_baseline(&emu, account, region).await;
@@ -591,7 +646,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 19 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 20 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -770,7 +825,7 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 19, "{rendered:?}");
+    assert_eq!(rendered.len(), 20, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -841,7 +896,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("18 stacks applied, 1 failed"),
+        run.stdout.contains("19 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

@@ -236,6 +236,8 @@ pub struct LoggingSpec {
     pub guardduty: Option<GuardDutySpec>,
     pub config: Option<ConfigRecorderSpec>,
     pub dns_query_logs: bool,
+    /// The CIS metric filters and alarms on the trail's log group.
+    pub cis_alarms: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -952,6 +954,7 @@ impl Resolver {
             guardduty,
             config,
             dns_query_logs: raw.dns_query_logs,
+            cis_alarms: raw.alarms == raw::RawAlarms::Cis,
         })
     }
 

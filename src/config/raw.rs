@@ -34,6 +34,47 @@ pub struct RawLogging {
     pub config: Toggle<RawConfigRecorder>,
     #[serde(default = "default_true")]
     pub dns_query_logs: bool,
+    /// `cis` (the default) or `false`.
+    #[serde(default = "default_alarms")]
+    pub alarms: RawAlarms,
+}
+
+fn default_alarms() -> RawAlarms {
+    RawAlarms::Cis
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RawAlarms {
+    #[default]
+    Cis,
+    Off,
+}
+
+impl<'de> Deserialize<'de> for RawAlarms {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AlarmsVisitor;
+
+        impl Visitor<'_> for AlarmsVisitor {
+            type Value = RawAlarms;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`cis` or `false`")
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawAlarms, E> {
+                Ok(if v { RawAlarms::Cis } else { RawAlarms::Off })
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawAlarms, E> {
+                match v {
+                    "cis" => Ok(RawAlarms::Cis),
+                    other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_any(AlarmsVisitor)
+    }
 }
 
 /// A part that is either settings or `false` (off). `true` means the defaults.

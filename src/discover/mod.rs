@@ -223,7 +223,10 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
                 let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
                 entry.config_role = records && placement.target.region == env.home_region;
             }
-            Component::Access | Component::ForensicCore | Component::OrgLogging => {}
+            Component::Access
+            | Component::Alarms
+            | Component::ForensicCore
+            | Component::OrgLogging => {}
         }
     }
     needs

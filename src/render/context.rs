@@ -39,6 +39,7 @@ pub fn build(
         Component::ForensicCore => forensic_core(env, scope, target),
         Component::RegionalBaseline => regional_baseline(env, scope, target, facts),
         Component::OrgLogging => org_logging(env, scope, target),
+        Component::Alarms => alarms(env),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -321,5 +322,41 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
             target.region, names.log_archive_key_alias
         ),
         "data_events": data_events,
+    })
+}
+
+fn alarms(env: &Environment) -> Value {
+    let breakglass = env
+        .access
+        .as_ref()
+        .map_or("irready-breakglass", |a| a.breakglass.role_name.as_str());
+    // Assuming the role (API or console switch) in any account of the organization: the
+    // organization trail brings every account's events into this log group.
+    let breakglass_pattern = format!(
+        "{{ (($.eventName = \"AssumeRole\") && ($.requestParameters.roleArn = \"*:role/{breakglass}\")) \
+         || (($.eventName = \"SwitchRole\") && ($.additionalEventData.SwitchTo = \"*:role/{breakglass}\")) }}"
+    );
+    let entry = |name: &str, description: &str, pattern: &str| {
+        json!({
+            "name": name,
+            "description": description,
+            "pattern": pattern,
+            "alarm_name": format!("irready-{}-{name}", env.name),
+        })
+    };
+    let mut alarms: Vec<Value> = super::cis::CIS_ALARMS
+        .iter()
+        .map(|a| entry(a.name, a.description, a.pattern))
+        .collect();
+    alarms.push(entry(
+        "BreakglassRoleUsed",
+        "The breakglass role was assumed",
+        &breakglass_pattern,
+    ));
+    json!({
+        "topic_name": format!("irready-{}-alarms", env.name),
+        "log_group": format!("/irready/{}/cloudtrail", env.name),
+        "namespace": format!("irready/{}", env.name),
+        "alarms": alarms,
     })
 }

@@ -4,6 +4,7 @@
 //! Pure and deterministic: the same environment, scope and facts give byte-identical
 //! templates. Strict mode makes a missing value an error instead of an empty string.
 
+mod cis;
 mod context;
 
 use std::collections::BTreeMap;
@@ -32,14 +33,18 @@ pub enum Component {
     /// The organization trail (or an account trail) and its log group: management
     /// account, home region.
     OrgLogging,
+    /// CIS metric filters and alarms on the trail's log group, and an alarm on the use of
+    /// the breakglass role: management account, home region.
+    Alarms,
     /// GuardDuty, AWS Config, flow logs and DNS query logs on every VPC, an isolation
     /// security group in every VPC: every target account, every region.
     RegionalBaseline,
 }
 
 impl Component {
-    pub const ALL: [Component; 5] = [
+    pub const ALL: [Component; 6] = [
         Component::Access,
+        Component::Alarms,
         Component::ForensicCore,
         Component::ForensicVpc,
         Component::OrgLogging,
@@ -52,6 +57,7 @@ impl Component {
             Self::ForensicVpc => "forensic-vpc",
             Self::ForensicCore => "forensic-core",
             Self::OrgLogging => "org-logging",
+            Self::Alarms => "alarms",
             Self::RegionalBaseline => "regional-baseline",
         }
     }
@@ -66,6 +72,7 @@ impl Component {
             Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
             Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
             Self::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
+            Self::Alarms => include_str!("../../templates/alarms.yaml.hbs"),
             Self::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
         }
     }
@@ -128,12 +135,17 @@ pub fn components(env: &Environment) -> Vec<Component> {
             Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
             Component::RegionalBaseline => baseline_wanted(env),
             Component::OrgLogging => trail_wanted(env),
+            Component::Alarms => alarms_wanted(env),
         })
         .collect()
 }
 
 fn trail_wanted(env: &Environment) -> bool {
     env.forensic.is_some() && env.logging.as_ref().is_some_and(|l| l.cloudtrail.is_some())
+}
+
+fn alarms_wanted(env: &Environment) -> bool {
+    trail_wanted(env) && env.logging.as_ref().is_some_and(|l| l.cis_alarms)
 }
 
 fn baseline_wanted(env: &Environment) -> bool {
@@ -183,17 +195,27 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
         }
     }
     if let (true, Some(home)) = (trail_wanted(env), &forensic_home) {
+        let management = Target::new(
+            scope.organization.management_account.clone(),
+            env.home_region.clone(),
+        );
+        let trail = StackAddr::new(&management, Component::OrgLogging.stack_name(&env.name));
         out.push(Placement {
             component: Component::OrgLogging,
-            target: Target::new(
-                scope.organization.management_account.clone(),
-                env.home_region.clone(),
-            ),
+            target: management.clone(),
             depends_on: vec![StackAddr::new(
                 home,
                 Component::ForensicCore.stack_name(&env.name),
             )],
         });
+        // The metric filters need the trail's log group.
+        if alarms_wanted(env) {
+            out.push(Placement {
+                component: Component::Alarms,
+                target: management,
+                depends_on: vec![trail],
+            });
+        }
     }
     if baseline_wanted(env) {
         let core = forensic_home
