@@ -10,6 +10,13 @@ use serde_json::Value;
 
 const DEMO: &str = "environments/demo.yaml";
 
+fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
+}
+
 /// The stacks of a JSON plan that change, as `account/region/stack action`.
 fn changing(plan: &Value) -> BTreeSet<String> {
     plan["stacks"]
@@ -93,23 +100,13 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
     let ec2 = emu.ec2(account, region).await;
     let vpcs = ec2
         .describe_vpcs()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("cidr")
-                .values("10.250.0.0/16")
-                .build(),
-        )
+        .filters(filter("cidr", "10.250.0.0/16"))
         .send()
         .await
         .unwrap();
     assert_eq!(vpcs.vpcs().len(), 1, "one forensic VPC in {region}");
     let vpc_id = vpcs.vpcs()[0].vpc_id().unwrap().to_owned();
-    let by_vpc = |name: &str| {
-        aws_sdk_ec2::types::Filter::builder()
-            .name(name)
-            .values(&vpc_id)
-            .build()
-    };
+    let by_vpc = |name: &str| filter(name, &vpc_id);
 
     let gateways = ec2
         .describe_internet_gateways()
@@ -179,12 +176,7 @@ async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
 
     let flow_logs = ec2
         .describe_flow_logs()
-        .filter(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&vpc_id)
-                .build(),
-        )
+        .filter(filter("resource-id", &vpc_id))
         .send()
         .await
         .unwrap();
@@ -518,12 +510,7 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
         covered += 1;
         let flow_logs = ec2
             .describe_flow_logs()
-            .filter(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("resource-id")
-                    .values(id)
-                    .build(),
-            )
+            .filter(filter("resource-id", id))
             .send()
             .await
             .unwrap();
@@ -551,18 +538,8 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
         );
         let groups = ec2
             .describe_security_groups()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("vpc-id")
-                    .values(id)
-                    .build(),
-            )
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("tag:irready:isolation")
-                    .values("true")
-                    .build(),
-            )
+            .filters(filter("vpc-id", id))
+            .filters(filter("tag:irready:isolation", "true"))
             .send()
             .await
             .unwrap();

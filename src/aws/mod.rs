@@ -238,7 +238,6 @@ pub struct AccountSession {
 pub struct Aws {
     base: SdkConfig,
     stats: Arc<CallStats>,
-    endpoint_override: bool,
     sessions: tokio::sync::Mutex<HashMap<AccountId, AccountSession>>,
 }
 
@@ -275,7 +274,6 @@ impl Aws {
             base
         };
         Self {
-            endpoint_override: options.endpoint_url.is_some() || base.endpoint_url().is_some(),
             base,
             stats: Arc::new(CallStats::default()),
             sessions: tokio::sync::Mutex::new(HashMap::new()),
@@ -284,11 +282,6 @@ impl Aws {
 
     pub fn stats(&self) -> &CallStats {
         &self.stats
-    }
-
-    /// Whether calls go to an endpoint override rather than to AWS itself.
-    pub fn uses_endpoint_override(&self) -> bool {
-        self.endpoint_override
     }
 
     /// The caller's own credentials: the management account, or the single account of an
@@ -400,18 +393,14 @@ impl Aws {
         aws_sdk_organizations::Client::from_conf(config)
     }
 
-    pub fn sts(&self, session: &AccountSession) -> aws_sdk_sts::Client {
-        let config = aws_sdk_sts::config::Builder::from(&session.config)
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_sts::Client::from_conf(config)
-    }
-
     /// The account the caller's credentials belong to.
     pub async fn caller_account(&self) -> AwsResult<AccountId> {
-        let session = self.caller_session("000000000000".parse().expect("valid id"));
-        let identity = self
-            .sts(&session)
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&self.base)
+                .interceptor(self.interceptor())
+                .build(),
+        );
+        let identity = sts
             .get_caller_identity()
             .send()
             .await
