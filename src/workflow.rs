@@ -10,8 +10,8 @@ use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
 use crate::config::Environment;
 use crate::discover::{self, DiscoverError, Discovery};
-use crate::plan::{self, diff, Plan, PlanInput, Scanned, TargetError};
-use crate::render::{self, RenderedStack, Renderer};
+use crate::plan::{self, diff, ImageAction, ImagePlan, Plan, PlanInput, Scanned, TargetError};
+use crate::render::{self, Inputs, RenderedStack, Renderer};
 
 impl Sessions for Discovery {
     fn session(&self, account: &AccountId) -> Option<AccountSession> {
@@ -27,29 +27,86 @@ pub enum WorkflowError {
     Render(#[from] render::RenderError),
 }
 
-/// Rendered stacks for every placement whose target discovery could read, and an error
-/// for every target it could not.
+/// What rendering produced: a stack for every placement whose target discovery could
+/// read, the analysis images each region uses, and an error for every target that could
+/// not be read or rendered.
+pub struct Rendered {
+    pub stacks: Vec<RenderedStack>,
+    pub images: Vec<ImagePlan>,
+    pub errors: Vec<TargetError>,
+}
+
 pub fn render_all(
     env: &Environment,
     discovery: &Discovery,
-) -> Result<(Vec<RenderedStack>, Vec<TargetError>), render::RenderError> {
+) -> Result<Rendered, render::RenderError> {
     let renderer = Renderer::new();
-    let mut rendered = Vec::new();
+    let (images, image_errors) = match &discovery.scope.forensic_account {
+        Some(account) => plan::images::resolve(env, account, &discovery.targets),
+        None => (Vec::new(), Vec::new()),
+    };
+    let inputs = Inputs {
+        outputs: discovery
+            .targets
+            .iter()
+            .filter_map(|(target, state)| state.as_ref().ok().map(|s| (target, s)))
+            .flat_map(|(target, state)| {
+                state
+                    .stacks
+                    .values()
+                    .map(move |s| (StackAddr::new(target, s.name.clone()), s.outputs.clone()))
+            })
+            .collect(),
+        images: images
+            .iter()
+            .map(|plan| {
+                let known = match &plan.action {
+                    ImageAction::Use { image_id, .. } => Some(image_id.clone()),
+                    ImageAction::Copy { .. } => None,
+                };
+                ((plan.target.clone(), plan.image.clone()), known)
+            })
+            .collect(),
+    };
+    let mut stacks = Vec::new();
+    let mut errors = Vec::new();
     for placement in render::placements(env, &discovery.scope) {
-        if let Some(Ok(state)) = discovery.targets.get(&placement.target) {
-            rendered.push(renderer.render(env, &discovery.scope, &placement, state)?);
+        let Some(Ok(state)) = discovery.targets.get(&placement.target) else {
+            continue;
+        };
+        // Without its images the forensic VPC's launch templates cannot be written: plan
+        // nothing for it and say why.
+        let missing_image = image_errors
+            .iter()
+            .filter(|e| e.target == placement.target)
+            .filter(|_| placement.component == render::Component::ForensicVpc);
+        let mut blocked = false;
+        for error in missing_image {
+            blocked = true;
+            errors.push(TargetError {
+                stack: Some(placement.component.stack_name(&env.name)),
+                ..error.clone()
+            });
+        }
+        if !blocked {
+            stacks.push(renderer.render(env, &discovery.scope, &placement, state, &inputs)?);
         }
     }
-    let errors = discovery
-        .failed_targets()
-        .into_iter()
-        .map(|(target, err)| TargetError {
-            target: target.clone(),
-            stack: None,
-            message: err.to_string(),
-        })
-        .collect();
-    Ok((rendered, errors))
+    errors.extend(
+        discovery
+            .failed_targets()
+            .into_iter()
+            .map(|(target, err)| TargetError {
+                target: target.clone(),
+                stack: None,
+                message: err.to_string(),
+            }),
+    );
+    Ok(Rendered {
+        stacks,
+        images,
+        errors,
+    })
 }
 
 pub struct Prepared {
@@ -64,7 +121,11 @@ pub async fn prepare_plan(
     parallelism: usize,
 ) -> Result<Prepared, WorkflowError> {
     let discovery = discover::discover(aws, env, parallelism).await?;
-    let (mut rendered, mut errors) = render_all(env, &discovery)?;
+    let Rendered {
+        stacks: mut rendered,
+        images,
+        mut errors,
+    } = render_all(env, &discovery)?;
 
     let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
         .targets
@@ -140,6 +201,7 @@ pub async fn prepare_plan(
         deployed,
         rendered,
         deployed_templates,
+        images,
         errors,
         now: chrono::Utc::now(),
     });

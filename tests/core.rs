@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::{write_env, Emulator, MANAGEMENT};
 use serde_json::Value;
@@ -94,6 +94,133 @@ async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, sess
         .into_owned();
     assert!(document.contains("ec2:CreateSnapshot"), "{document}");
     assert!(document.contains("iam:UpdateAccessKey"), "{document}");
+}
+
+/// The analysis images of the demo in one analysis region: each pinned in its SSM
+/// parameter and launched by its launch template (private subnet, no public address,
+/// IMDSv2, the analysis instance profile). `sift` exists only in us-east-1: elsewhere
+/// the parameter names irready's copy of it. Returns the image ids by name.
+async fn assert_analysis_images(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+) -> BTreeMap<String, String> {
+    let ssm = emu
+        .regional(account, region, aws_sdk_ssm::Client::new)
+        .await;
+    let ec2 = emu.ec2(account, region).await;
+    let mut ids = BTreeMap::new();
+    for name in ["al2023", "sift"] {
+        let parameter = ssm
+            .get_parameter()
+            .name(format!("/irready/demo/analysis-images/{name}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("parameter for {name} in {region}: {e:?}"));
+        let parameter = parameter.parameter().unwrap();
+        assert_eq!(parameter.data_type(), Some("aws:ec2:image"));
+        let image_id = parameter.value().unwrap().to_owned();
+        let images = ec2
+            .describe_images()
+            .image_ids(&image_id)
+            .send()
+            .await
+            .unwrap();
+        let image = &images.images()[0];
+        assert_eq!(image.state().map(|s| s.as_str()), Some("available"));
+        let tags: BTreeMap<&str, &str> = image
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?, t.value()?)))
+            .collect();
+        if name == "sift" && region != "us-east-1" {
+            assert_eq!(
+                image.owner_id(),
+                Some(account),
+                "sift is a copy in {region}"
+            );
+            assert_eq!(tags.get("irready:image"), Some(&"sift"));
+            assert_eq!(
+                tags.get("irready:source-image"),
+                Some(&"ami-0dedce513c4e91330"),
+                "copied from the us-east-1 image"
+            );
+        } else {
+            assert_ne!(
+                image.owner_id(),
+                Some(account),
+                "{name} in {region} is the public image"
+            );
+            assert!(
+                tags.is_empty(),
+                "{name} in {region} is not irready's: {tags:?}"
+            );
+        }
+
+        let templates = ec2
+            .describe_launch_templates()
+            .launch_template_names(format!("irready-demo-{name}"))
+            .send()
+            .await
+            .unwrap();
+        let versions = ec2
+            .describe_launch_template_versions()
+            .launch_template_id(
+                templates.launch_templates()[0]
+                    .launch_template_id()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let data = versions.launch_template_versions()[0]
+            .launch_template_data()
+            .unwrap();
+        assert_eq!(data.image_id(), Some(image_id.as_str()));
+        let metadata = data.metadata_options().unwrap();
+        assert_eq!(metadata.http_tokens().map(|t| t.as_str()), Some("required"));
+        let interface = &data.network_interfaces()[0];
+        assert_eq!(interface.associate_public_ip_address(), Some(false));
+        let subnet = interface.subnet_id().unwrap();
+        let subnets = ec2
+            .describe_subnets()
+            .subnet_ids(subnet)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            subnets.subnets()[0]
+                .cidr_block()
+                .unwrap()
+                .starts_with("10.250."),
+            "launches into the forensic VPC"
+        );
+        let profile = data.iam_instance_profile().unwrap().arn().unwrap();
+        let profile_name = profile.rsplit('/').next().unwrap();
+        let iam = emu.iam(account).await;
+        let profile = iam
+            .get_instance_profile()
+            .instance_profile_name(profile_name)
+            .send()
+            .await
+            .unwrap();
+        let role = profile.instance_profile().unwrap().roles()[0].role_name();
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name(role)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            attached
+                .attached_policies()
+                .iter()
+                .any(|p| p.policy_name() == Some("AmazonSSMManagedInstanceCore")),
+            "analysis instances are reached through Session Manager"
+        );
+        ids.insert(name.to_owned(), image_id);
+    }
+    ids
 }
 
 async fn assert_forensic_vpc(emu: &Emulator, account: &str, region: &str) {
@@ -453,6 +580,43 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
             "{feature} in {account}/{region}: {enabled:?}"
         );
     }
+    // Findings are exported into the log archive under the account's prefix, encrypted
+    // with the archive's key: its ARN came from the forensic core stack's outputs.
+    let destinations = guardduty
+        .list_publishing_destinations()
+        .detector_id(&detectors.detector_ids()[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(destinations.destinations().len(), 1, "{account}/{region}");
+    let export = guardduty
+        .describe_publishing_destination()
+        .detector_id(&detectors.detector_ids()[0])
+        .destination_id(destinations.destinations()[0].destination_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.destination_type().map(|t| t.as_str()), Some("S3"));
+    let properties = export.destination_properties().unwrap();
+    let bucket_arn = properties.destination_arn().unwrap();
+    let forensics = bucket_arn
+        .strip_prefix("arn:aws:s3:::irready-demo-logs-")
+        .and_then(|rest| rest.strip_suffix(&format!("-us-east-1/guardduty/{account}")))
+        .unwrap_or_else(|| panic!("export into the log archive: {bucket_arn}"));
+    let kms = emu
+        .regional(forensics, "us-east-1", aws_sdk_kms::Client::new)
+        .await;
+    let key = kms
+        .describe_key()
+        .key_id("alias/irready-demo-logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        properties.kms_key_arn(),
+        key.key_metadata().and_then(|k| k.arn()),
+        "findings of {account}/{region} encrypted with the log archive key"
+    );
 
     let config = emu
         .regional(account, region, aws_sdk_config::Client::new)
@@ -584,6 +748,21 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     let created = changing(&plan.json());
     assert_eq!(created.len(), 20, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
+    // The `sift` image exists in us-east-1 only: the plan copies it into eu-west-1.
+    let plan_json = plan.json();
+    let copies: Vec<(&str, &str)> = plan_json["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "copy")
+        .map(|i| {
+            (
+                i["image"].as_str().unwrap(),
+                i["target"]["region"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(copies, [("sift", "eu-west-1")]);
     assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
 
     emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
@@ -595,6 +774,9 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     for region in ["us-east-1", "eu-west-1"] {
         assert_forensic_vpc(&emu, forensics, region).await;
     }
+    let east = assert_analysis_images(&emu, forensics, "us-east-1").await;
+    let west = assert_analysis_images(&emu, forensics, "eu-west-1").await;
+    assert_ne!(east["sift"], west["sift"], "eu-west-1 has its own copy");
     assert_forensic_core(&emu, forensics, &accounts).await;
     assert_org_trail(&emu, forensics).await;
     assert_alarms(&emu).await;
@@ -752,7 +934,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     );
     assert!(
         text_plan.stdout.contains(
-            "Plan: 59 to add, 5 to change, 0 to destroy across 11 stacks in 5 accounts × 3 regions."
+            "Plan: 70 to add, 5 to change, 0 to destroy across 11 stacks, 1 image to copy in 5 accounts × 3 regions."
         ),
         "{}",
         text_plan.stdout
@@ -781,7 +963,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
 }
 
 #[tokio::test]
-async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
+async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint() {
     let emu = Emulator::start();
     let first = tempfile::tempdir().unwrap();
     let second = tempfile::tempdir().unwrap();
@@ -810,8 +992,39 @@ async fn rendering_is_deterministic_and_every_template_passes_cfn_lint() {
             "{a:?} is not deterministic"
         );
     }
+    // Before the first apply, the baselines' GuardDuty exports name the log archive key by
+    // a placeholder (the key exists once the forensic core does), and so does the
+    // eu-west-1 forensic VPC the image apply copies there.
+    let deferred: Vec<&std::path::PathBuf> = rendered
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .contains("(known after apply: ")
+        })
+        .collect();
+    assert_eq!(deferred.len(), 11, "{deferred:?}");
+
+    // What is deployed, every value known, passes cfn-lint with no rule disabled.
+    emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
+        .expect_code(0);
+    let applied = tempfile::tempdir().unwrap();
+    emu.irready(&[
+        "render",
+        "-e",
+        DEMO,
+        "--out",
+        applied.path().to_str().unwrap(),
+    ])
+    .expect_code(0);
+    let deployed = files(applied.path());
+    assert_eq!(deployed.len(), 20);
+    for file in &deployed {
+        let body = std::fs::read_to_string(file).unwrap();
+        assert!(!body.contains("known after apply"), "{file:?}");
+    }
     let lint = std::process::Command::new("cfn-lint")
-        .args(&rendered)
+        .args(&deployed)
         .output()
         .expect("cfn-lint is installed (scripts/requirements.txt)");
     assert!(

@@ -14,10 +14,15 @@ use chrono::{DateTime, Utc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
-use crate::addr::{AccountId, StackAddr};
+use crate::addr::{AccountId, StackAddr, Target};
 use crate::aws::cfn::{self, ChangeSetKind, ChangeSetRequest, ChangeSetState, StackEvent};
+use crate::aws::ec2;
 use crate::aws::{AccountSession, Aws, AwsError};
-use crate::plan::{Plan, ResourceAction, StackAction, StackPlan};
+use crate::discover::{TAG_ENVIRONMENT, TAG_IMAGE, TAG_IMAGE_SOURCE, TAG_MANAGED};
+use crate::plan::{
+    ImageAction, Plan, PlannedTemplate, ResourceAction, StackAction, StackPlan, ValueSource,
+};
+use crate::render::Component;
 use progress::Progress;
 
 #[derive(Debug, Clone)]
@@ -63,16 +68,30 @@ pub struct StackResult {
     pub outcome: Outcome,
 }
 
+/// How copying one analysis image into one region ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageResult {
+    pub target: Target,
+    pub image: String,
+    /// The copy's id, once CopyImage answered.
+    pub image_id: Option<String>,
+    pub outcome: Outcome,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct ApplyReport {
+    pub images: Vec<ImageResult>,
     pub results: Vec<StackResult>,
 }
 
 impl ApplyReport {
+    /// Stacks and image copies that failed or were skipped.
     pub fn failed(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| r.outcome.is_failure())
+            .map(|r| &r.outcome)
+            .chain(self.images.iter().map(|i| &i.outcome))
+            .filter(|o| o.is_failure())
             .count()
     }
 }
@@ -130,6 +149,13 @@ pub async fn apply(
     let mut pending: BTreeSet<StackAddr> = deps.keys().cloned().collect();
     let mut done: BTreeMap<StackAddr, bool> = BTreeMap::new();
     let mut results = Vec::new();
+    // Images first: the stacks that launch them need their ids.
+    let images = copy_images(aws, sessions, plan, options, progress).await;
+    let copied: BTreeMap<(Target, String), String> = images
+        .iter()
+        .filter(|i| !i.outcome.is_failure())
+        .filter_map(|i| Some(((i.target.clone(), i.image.clone()), i.image_id.clone()?)))
+        .collect();
     let mut running = FuturesUnordered::new();
 
     loop {
@@ -157,9 +183,20 @@ pub async fn apply(
                 continue;
             }
             let session = sessions.session(&addr.account);
+            let copied = &copied;
             running.push(async move {
                 let outcome = match session {
-                    Some(session) => apply_stack(aws, &session, stack, options, progress).await,
+                    Some(session) => {
+                        let context = StackContext {
+                            aws,
+                            session: &session,
+                            sessions,
+                            copied,
+                            options,
+                            progress,
+                        };
+                        apply_stack(&context, stack).await
+                    }
                     None => Outcome::Failed {
                         error: format!("no session for account {}", addr.account),
                         events: Vec::new(),
@@ -192,7 +229,112 @@ pub async fn apply(
         });
     }
     results.sort_by(|a, b| a.addr.cmp(&b.addr));
-    ApplyReport { results }
+    ApplyReport { images, results }
+}
+
+/// Copies every image the plan copies, concurrently, and waits until each is available.
+async fn copy_images(
+    aws: &Aws,
+    sessions: &dyn Sessions,
+    plan: &Plan,
+    options: &ApplyOptions,
+    progress: &dyn Progress,
+) -> Vec<ImageResult> {
+    let env = &plan.environment.name;
+    let copies = plan.images.iter().filter_map(|image| match &image.action {
+        ImageAction::Copy {
+            source_region,
+            source_image_id,
+            ..
+        } => Some((image, source_region, source_image_id)),
+        ImageAction::Use { .. } => None,
+    });
+    let mut results: Vec<ImageResult> = futures::stream::iter(copies)
+        .map(|(image, source_region, source_id)| async move {
+            let target = &image.target;
+            let at = StackAddr::new(target, Component::ForensicVpc.stack_name(env));
+            let result = |image_id, outcome| ImageResult {
+                target: target.clone(),
+                image: image.image.clone(),
+                image_id,
+                outcome,
+            };
+            let Some(session) = sessions.session(&target.account) else {
+                return result(
+                    None,
+                    failed(format!("no session for account {}", target.account)),
+                );
+            };
+            progress.step(
+                &at,
+                &format!(
+                    "copying image {} ({source_id}) from {source_region}",
+                    image.image
+                ),
+            );
+            let tags = BTreeMap::from([
+                (TAG_MANAGED.to_owned(), "true".to_owned()),
+                (TAG_ENVIRONMENT.to_owned(), env.clone()),
+                (TAG_IMAGE.to_owned(), image.image.clone()),
+                (TAG_IMAGE_SOURCE.to_owned(), source_id.clone()),
+            ]);
+            let name = format!("irready-{env}-{}-{source_id}", image.image);
+            let copy = ec2::copy_image(
+                aws,
+                &session,
+                &target.region,
+                source_region,
+                source_id,
+                &name,
+                &tags,
+            )
+            .await;
+            let id = match copy {
+                Ok(id) => id,
+                Err(err) => return result(None, failed(err)),
+            };
+            let outcome = match wait_image(aws, &session, target, &id, options).await {
+                Ok(()) => Outcome::Applied { changes: 1 },
+                Err(error) => failed(error),
+            };
+            result(Some(id), outcome)
+        })
+        .buffer_unordered(options.parallelism.max(1))
+        .collect()
+        .await;
+    results.sort_by(|a, b| (&a.target, &a.image).cmp(&(&b.target, &b.image)));
+    results
+}
+
+/// Waits until a copied image is available.
+async fn wait_image(
+    aws: &Aws,
+    session: &AccountSession,
+    target: &Target,
+    id: &str,
+    options: &ApplyOptions,
+) -> Result<(), String> {
+    let deadline = tokio::time::Instant::now() + options.stack_timeout;
+    let mut attempt = 0;
+    loop {
+        let state = ec2::image_state(aws, session, &target.region, id)
+            .await
+            .map_err(|e| e.to_string())?;
+        match state.as_deref() {
+            Some("available") => return Ok(()),
+            Some("pending") => {}
+            Some(other) => return Err(format!("the copy {id} ended {other}")),
+            None => return Err(format!("the copy {id} disappeared")),
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!(
+                "the copy {id} is still pending after {:?}",
+                options.stack_timeout
+            ));
+        }
+        tokio::time::sleep(poll_delay(attempt)).await;
+        attempt += 1;
+    }
 }
 
 fn failed(error: impl ToString) -> Outcome {
@@ -202,13 +344,68 @@ fn failed(error: impl ToString) -> Outcome {
     }
 }
 
-async fn apply_stack(
-    aws: &Aws,
-    session: &AccountSession,
+/// What applying one stack needs besides the stack's plan.
+struct StackContext<'a> {
+    aws: &'a Aws,
+    /// The session in the stack's account.
+    session: &'a AccountSession,
+    /// Sessions in every account, for reading the outputs of stacks elsewhere.
+    sessions: &'a dyn Sessions,
+    /// Image ids apply copied, by target and image name.
+    copied: &'a BTreeMap<(Target, String), String>,
+    options: &'a ApplyOptions,
+    progress: &'a dyn Progress,
+}
+
+/// The planned template with every deferred value filled in, and its fingerprint
+/// recomputed so that the next plan, which knows those values, sees the stack as current.
+async fn fill_deferred(
+    context: &StackContext<'_>,
     stack: &StackPlan,
-    options: &ApplyOptions,
-    progress: &dyn Progress,
-) -> Outcome {
+    template: &PlannedTemplate,
+) -> Result<String, String> {
+    if stack.deferred.is_empty() {
+        return Ok(template.body.clone());
+    }
+    let mut body = template.body.clone();
+    for value in &stack.deferred {
+        let known = match &value.source {
+            ValueSource::StackOutput {
+                stack: source,
+                output,
+            } => {
+                let session = context
+                    .sessions
+                    .session(&source.account)
+                    .ok_or_else(|| format!("no session for account {}", source.account))?;
+                let deployed =
+                    cfn::describe_stack(context.aws, &session, &source.region, &source.stack)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                deployed
+                    .and_then(|s| s.outputs.get(output).cloned())
+                    .ok_or_else(|| format!("{source} has no output {output}"))?
+            }
+            ValueSource::CopiedImage { target, image } => context
+                .copied
+                .get(&(target.clone(), image.clone()))
+                .cloned()
+                .ok_or_else(|| format!("image {image} was not copied to {target}"))?,
+        };
+        body = body.replace(&value.placeholder, &known);
+    }
+    let sha256 = crate::render::fingerprint(&body)?;
+    Ok(body.replace(&template.sha256, &sha256))
+}
+
+async fn apply_stack(context: &StackContext<'_>, stack: &StackPlan) -> Outcome {
+    let StackContext {
+        aws,
+        session,
+        options,
+        progress,
+        ..
+    } = *context;
     let addr = &stack.addr;
     let region = &addr.region;
     let started = Utc::now() - chrono::Duration::seconds(5);
@@ -234,6 +431,10 @@ async fn apply_stack(
     let Some(template) = &stack.template else {
         return failed("the plan holds no template for this stack");
     };
+    let body = match fill_deferred(context, stack, template).await {
+        Ok(body) => body,
+        Err(err) => return failed(format!("a value the template needs is missing: {err}")),
+    };
     let kind = match stack.action {
         StackAction::Update => ChangeSetKind::Update,
         _ => ChangeSetKind::Create,
@@ -244,7 +445,7 @@ async fn apply_stack(
         stack: &addr.stack,
         name: &name,
         kind,
-        template_body: &template.body,
+        template_body: &body,
         tags: &stack.tags,
         description: "irready apply",
     };
@@ -486,6 +687,7 @@ mod tests {
             template: None,
             tags: BTreeMap::new(),
             depends_on: depends_on.iter().map(|a| (*a).clone()).collect(),
+            deferred: Vec::new(),
             resources: Vec::new(),
         }
     }
@@ -501,6 +703,7 @@ mod tests {
             },
             created_at: chrono::DateTime::default(),
             account_names: BTreeMap::new(),
+            images: Vec::new(),
             scanned: Scanned {
                 accounts: 1,
                 regions: 1,

@@ -1,4 +1,4 @@
-//! EC2 reads used by discovery.
+//! EC2: the reads discovery needs, and the image copies apply makes.
 
 use crate::addr::Region;
 
@@ -92,4 +92,141 @@ pub async fn vpcs(aws: &Aws, session: &AccountSession, region: &Region) -> AwsRe
     }
     vpcs.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(vpcs)
+}
+
+/// An image as the analysis-image planning needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageFact {
+    pub id: String,
+    pub name: String,
+    /// ISO 8601, as EC2 gives it: sorts chronologically as text.
+    pub created: String,
+    pub state: String,
+    pub tags: std::collections::BTreeMap<String, String>,
+}
+
+/// How to look images up.
+pub enum ImageQuery<'a> {
+    /// One image by id.
+    Id(&'a str),
+    /// Images of `owner` whose name matches `name` (EC2's `*` and `?` wildcards).
+    OwnerName { owner: &'a str, name: &'a str },
+    /// The account's own images carrying tag `key` = `value`.
+    OwnTagged { key: &'a str, value: &'a str },
+}
+
+/// The images matching `query`, sorted newest first (then by id). An id that does not
+/// exist is an empty answer, not an error.
+pub async fn images(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    query: ImageQuery<'_>,
+) -> AwsResult<Vec<ImageFact>> {
+    let filter = |name: &str, value: &str| {
+        aws_sdk_ec2::types::Filter::builder()
+            .name(name)
+            .values(value)
+            .build()
+    };
+    let request = aws.ec2(session, region).describe_images();
+    let request = match query {
+        ImageQuery::Id(id) => request.image_ids(id),
+        ImageQuery::OwnerName { owner, name } => {
+            request.owners(owner).filters(filter("name", name))
+        }
+        ImageQuery::OwnTagged { key, value } => request
+            .owners("self")
+            .filters(filter(&format!("tag:{key}"), value)),
+    };
+    let out = match request.send().await {
+        Ok(out) => out,
+        Err(err) => {
+            let err = AwsError::from_sdk("ec2:DescribeImages", err);
+            if err.code.as_deref() == Some("InvalidAMIID.NotFound") {
+                return Ok(Vec::new());
+            }
+            return Err(err);
+        }
+    };
+    let mut images: Vec<ImageFact> = out
+        .images()
+        .iter()
+        .map(|image| ImageFact {
+            id: image.image_id().unwrap_or_default().to_owned(),
+            name: image.name().unwrap_or_default().to_owned(),
+            created: image.creation_date().unwrap_or_default().to_owned(),
+            state: image
+                .state()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            tags: image
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_owned(),
+                        t.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    Ok(images)
+}
+
+/// Starts copying `source_id` from `source_region` into `region`, tags the copy, and
+/// returns its id. The copy may still be `pending`: see [`image_state`].
+pub async fn copy_image(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    source_region: &Region,
+    source_id: &str,
+    name: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> AwsResult<String> {
+    let client = aws.ec2(session, region);
+    let out = client
+        .copy_image()
+        .source_region(source_region.to_string())
+        .source_image_id(source_id)
+        .name(name)
+        .description(format!("Copy of {source_id} from {source_region}"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:CopyImage", e))?;
+    let id = out
+        .image_id()
+        .ok_or_else(|| AwsError::other("ec2:CopyImage", "the answer holds no image id"))?
+        .to_owned();
+    let mut request = client.create_tags().resources(&id);
+    for (key, value) in tags {
+        request = request.tags(
+            aws_sdk_ec2::types::Tag::builder()
+                .key(key)
+                .value(value)
+                .build(),
+        );
+    }
+    request
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:CreateTags", e))?;
+    Ok(id)
+}
+
+/// The state of image `id` (`pending`, `available`, `failed`, ...), or `None` if it is gone.
+pub async fn image_state(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    id: &str,
+) -> AwsResult<Option<String>> {
+    Ok(images(aws, session, region, ImageQuery::Id(id))
+        .await?
+        .into_iter()
+        .next()
+        .map(|i| i.state))
 }

@@ -51,6 +51,11 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     let report = apply::apply(&aws, &prepared.discovery, plan, &options, progress.as_ref()).await;
     drop(progress);
 
+    for image in &report.images {
+        if let Outcome::Failed { error, .. } = &image.outcome {
+            eprintln!("\nimage {} in {}: {error}", image.image, image.target);
+        }
+    }
     for result in &report.results {
         if let Outcome::Failed { error, events } = &result.outcome {
             eprintln!("\n{}: {error}", result.addr);
@@ -60,9 +65,26 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         }
     }
     let failed = report.failed();
-    let applied = report.results.len() - failed;
+    let stacks_failed = report
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_failure())
+        .count();
+    let images_failed = report
+        .images
+        .iter()
+        .filter(|i| i.outcome.is_failure())
+        .count();
+    let images = match report.images.len() {
+        0 => String::new(),
+        n => format!(
+            "; {} of {n} image copies made, {images_failed} failed",
+            n - images_failed
+        ),
+    };
     println!(
-        "\nApply complete: {applied} stacks applied, {failed} failed{}.",
+        "\nApply complete: {} stacks applied, {stacks_failed} failed{images}{}.",
+        report.results.len() - stacks_failed,
         if plan.errors.is_empty() {
             String::new()
         } else {

@@ -25,8 +25,8 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
     let discovery = discover::discover(&aws, &env, args.aws.parallelism.into()).await?;
-    let (rendered, errors) = workflow::render_all(&env, &discovery)?;
-    for stack in &rendered {
+    let workflow::Rendered { stacks, errors, .. } = workflow::render_all(&env, &discovery)?;
+    for stack in &stacks {
         let dir = args
             .out
             .join(stack.addr.account.as_str())

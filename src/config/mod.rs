@@ -160,6 +160,26 @@ pub struct ForensicSpec {
     pub evidence_lock: ObjectLock,
     /// Default retention of the log archive's objects.
     pub log_archive_lock: ObjectLock,
+    /// The analysis images, made available in every analysis region.
+    pub amis: Vec<AmiSpec>,
+}
+
+/// An analysis image: responders launch it in the forensic VPC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmiSpec {
+    /// Names the image's SSM parameter and launch template.
+    pub name: String,
+    pub source: AmiSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmiSource {
+    /// One image, in one region: copied into the analysis regions that lack it.
+    Id { id: String, region: Region },
+    /// The newest image of `owner` whose name matches `name_filter` (`*` and `?`
+    /// wildcards), looked up in each analysis region; where none matches, the newest
+    /// match of the home region (or of any analysis region) is copied there.
+    Filter { owner: String, name_filter: String },
 }
 
 /// S3 Object Lock default retention: objects cannot be deleted or overwritten before
@@ -652,13 +672,136 @@ impl Resolver {
             "forensic.log_archive.object_lock",
             &raw.log_archive.object_lock,
         );
+        let amis = self.amis(&raw.amis, home_region, &analysis_regions);
         Some(ForensicSpec {
             account: account?,
             analysis_regions,
             vpc: vpc?,
             evidence_lock: evidence_lock?,
             log_archive_lock: log_archive_lock?,
+            amis: amis?,
         })
+    }
+
+    fn amis(
+        &mut self,
+        raw: &[raw::RawAmi],
+        home_region: Option<&Region>,
+        analysis_regions: &[Region],
+    ) -> Option<Vec<AmiSpec>> {
+        let mut amis = Vec::new();
+        let mut ok = true;
+        for (i, ami) in raw.iter().enumerate() {
+            let field = format!("forensic.amis[{i}]");
+            let name_ok = (1..=32).contains(&ami.name.len())
+                && ami.name.starts_with(|c: char| c.is_ascii_lowercase())
+                && ami
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !name_ok {
+                self.error(
+                    &format!("{field}.name"),
+                    format!(
+                        "`{}` is not an image name: 1 to 32 lowercase letters, digits and `-`, \
+                         starting with a letter",
+                        ami.name
+                    ),
+                );
+                ok = false;
+            } else if amis.iter().any(|a: &AmiSpec| a.name == ami.name) {
+                self.error(
+                    &format!("{field}.name"),
+                    format!("`{}` is listed twice", ami.name),
+                );
+                ok = false;
+            }
+            let source = match (&ami.id, &ami.owner, &ami.name_filter) {
+                (Some(id), None, None) => {
+                    let id_ok = id.strip_prefix("ami-").is_some_and(|h| {
+                        (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+                    });
+                    if !id_ok {
+                        self.error(
+                            &format!("{field}.id"),
+                            format!("`{id}` is not an image id (ami-…)"),
+                        );
+                    }
+                    let region_field = format!("{field}.region");
+                    let region = match &ami.region {
+                        Some(r) => self.region(&region_field, r),
+                        None => home_region.cloned(),
+                    };
+                    // The image is copied from its own region into the others, which
+                    // the forensic account reads: its region must be one of them.
+                    let region = region.filter(|region| {
+                        let analysed = analysis_regions.contains(region);
+                        if !analysed {
+                            let field = if ami.region.is_some() {
+                                region_field.as_str()
+                            } else {
+                                field.as_str()
+                            };
+                            self.error(
+                                field,
+                                format!(
+                                    "the image is in `{region}`, which is not an analysis region: \
+                                     set `region` to the analysis region that holds it"
+                                ),
+                            );
+                        }
+                        analysed
+                    });
+                    match (id_ok, region) {
+                        (true, Some(region)) => Some(AmiSource::Id {
+                            id: id.clone(),
+                            region,
+                        }),
+                        _ => None,
+                    }
+                }
+                (None, Some(owner), Some(filter)) => {
+                    let owner_ok = AccountId::is_account_id(owner)
+                        || matches!(owner.as_str(), "amazon" | "aws-marketplace" | "self");
+                    if !owner_ok {
+                        self.error(
+                            &format!("{field}.owner"),
+                            format!("`{owner}` is not an image owner: an account id, `amazon`, `aws-marketplace` or `self`"),
+                        );
+                    }
+                    if filter.is_empty() {
+                        self.error(&format!("{field}.name_filter"), "is empty");
+                    }
+                    if ami.region.is_some() {
+                        self.error(
+                            &format!("{field}.region"),
+                            "goes with `id` only: a name filter is looked up in every analysis region",
+                        );
+                    }
+                    (owner_ok && !filter.is_empty() && ami.region.is_none()).then(|| {
+                        AmiSource::Filter {
+                            owner: owner.clone(),
+                            name_filter: filter.clone(),
+                        }
+                    })
+                }
+                _ => {
+                    self.error(
+                        &field,
+                        "name the image either by `id` or by `owner` and `name_filter`",
+                    );
+                    None
+                }
+            };
+            match source {
+                Some(source) if name_ok => amis.push(AmiSpec {
+                    name: ami.name.clone(),
+                    source,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(amis)
     }
 
     fn object_lock(&mut self, field: &str, raw: &raw::RawObjectLock) -> Option<ObjectLock> {

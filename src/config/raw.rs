@@ -279,6 +279,20 @@ pub struct RawForensic {
     pub evidence: RawBucket,
     #[serde(default)]
     pub log_archive: RawBucket,
+    #[serde(default)]
+    pub amis: Vec<RawAmi>,
+}
+
+/// `forensic.amis[]`: an analysis image, by id or by owner and name filter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmi {
+    pub name: String,
+    pub id: Option<String>,
+    /// The region `id` is in; the home region when absent.
+    pub region: Option<String>,
+    pub owner: Option<String>,
+    pub name_filter: Option<String>,
 }
 
 /// A data bucket of the forensic account.

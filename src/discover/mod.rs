@@ -14,9 +14,9 @@ use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, Region, StackAddr, Target};
 use crate::aws::cfn::{self, DeployedStack};
-use crate::aws::ec2::VpcFact;
+use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
 use crate::aws::{ec2, iam, org, AccountSession, Aws, AwsError};
-use crate::config::{Diagnostic, Environment, RegionSelection};
+use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use organization::Organization;
 
 use crate::render::Component;
@@ -59,7 +59,24 @@ pub struct TargetState {
     /// Whether AWS Config's service-linked role exists, read in the home region of
     /// accounts that record with Config: the baseline creates it only where it is missing.
     pub config_role_exists: Option<bool>,
+    /// The analysis images seen here, by image name: read in the forensic account's
+    /// analysis regions.
+    pub images: BTreeMap<String, ImageSighting>,
 }
+
+/// What discovery saw of one analysis image in one region.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageSighting {
+    /// Images matching the environment's description here, newest first: the owner and
+    /// name filter's matches, or the image with that id in its own region.
+    pub matches: Vec<ImageFact>,
+    /// Copies irready made here earlier, newest first.
+    pub copies: Vec<ImageFact>,
+}
+
+/// Tags on the image copies irready makes.
+pub const TAG_IMAGE: &str = "irready:image";
+pub const TAG_IMAGE_SOURCE: &str = "irready:source-image";
 
 /// The facts a target needs read besides its stacks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,6 +84,7 @@ pub struct Needs {
     pub s3_prefix_list: bool,
     pub vpcs: bool,
     pub config_role: bool,
+    pub images: bool,
 }
 
 /// The name of AWS Config's service-linked role.
@@ -217,7 +235,10 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
     for placement in crate::render::placements(env, scope) {
         let entry = needs.entry(placement.target.clone()).or_default();
         match placement.component {
-            Component::ForensicVpc => entry.s3_prefix_list = true,
+            Component::ForensicVpc => {
+                entry.s3_prefix_list = true;
+                entry.images = env.forensic.as_ref().is_some_and(|f| !f.amis.is_empty());
+            }
             Component::RegionalBaseline => {
                 entry.vpcs = true;
                 let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
@@ -260,12 +281,64 @@ async fn read_target(
     } else {
         None
     };
+    let images = if needs.images {
+        read_images(aws, env, session, region).await?
+    } else {
+        BTreeMap::new()
+    };
     Ok(TargetState {
         stacks,
         s3_prefix_list,
         vpcs,
         config_role_exists,
+        images,
     })
+}
+
+/// The analysis images in one region of the forensic account: one lookup per image the
+/// environment names, one for irready's earlier copies.
+async fn read_images(
+    aws: &Aws,
+    env: &Environment,
+    session: &AccountSession,
+    region: &Region,
+) -> Result<BTreeMap<String, ImageSighting>, AwsError> {
+    let Some(forensic) = &env.forensic else {
+        return Ok(BTreeMap::new());
+    };
+    let copies = ec2::images(
+        aws,
+        session,
+        region,
+        ImageQuery::OwnTagged {
+            key: TAG_ENVIRONMENT,
+            value: &env.name,
+        },
+    )
+    .await?;
+    let mut seen = BTreeMap::new();
+    for ami in &forensic.amis {
+        let matches = match &ami.source {
+            AmiSource::Filter { owner, name_filter } => {
+                let query = ImageQuery::OwnerName {
+                    owner,
+                    name: name_filter,
+                };
+                ec2::images(aws, session, region, query).await?
+            }
+            AmiSource::Id { id, region: home } if home == region => {
+                ec2::images(aws, session, region, ImageQuery::Id(id)).await?
+            }
+            AmiSource::Id { .. } => Vec::new(),
+        };
+        let copies = copies
+            .iter()
+            .filter(|c| c.tags.get(TAG_IMAGE) == Some(&ami.name))
+            .cloned()
+            .collect();
+        seen.insert(ami.name.clone(), ImageSighting { matches, copies });
+    }
+    Ok(seen)
 }
 
 /// Whether irready manages `stack` for environment `env_name`: only such stacks are ever

@@ -4,6 +4,7 @@
 
 mod create_only;
 pub mod diff;
+pub mod images;
 pub mod model;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +17,7 @@ use crate::aws::cfn::DeployedStack;
 use crate::config::Environment;
 use crate::discover::TAG_COMPONENT;
 use crate::render::{Component, RenderedStack, FINGERPRINT_OUTPUT_KEY};
+pub use images::{ImageAction, ImagePlan};
 pub use model::*;
 
 /// Everything the planner reads.
@@ -28,6 +30,8 @@ pub struct PlanInput<'a> {
     pub rendered: Vec<RenderedStack>,
     /// Parsed deployed templates, for the stacks `templates_needed` asked for.
     pub deployed_templates: BTreeMap<StackAddr, Value>,
+    /// Where the analysis images are, and where apply copies them.
+    pub images: Vec<ImagePlan>,
     /// Targets that could not be read or rendered.
     pub errors: Vec<TargetError>,
     pub now: DateTime<Utc>,
@@ -143,6 +147,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
             tags: rendered.tags.clone(),
             depends_on: rendered.depends_on.clone(),
             resources,
+            deferred: rendered.deferred.clone(),
         };
         let plan = match deployed {
             None => base(
@@ -225,6 +230,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 // more; the stacks that remain are not affected by their order.
                 depends_on: Vec::new(),
                 resources: diff::diff_templates(before, None),
+                deferred: Vec::new(),
             });
         }
     }
@@ -243,6 +249,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         account_names: input.account_names,
         scanned: input.scanned,
         stacks,
+        images: input.images,
         errors,
     }
 }

@@ -25,6 +25,9 @@ pub struct Plan {
     pub scanned: Scanned,
     /// One entry per stack irready wants or manages, sorted by address.
     pub stacks: Vec<StackPlan>,
+    /// The analysis images in each analysis region, sorted by target and name.
+    #[serde(default)]
+    pub images: Vec<super::ImagePlan>,
     /// Targets that could not be read or planned; their stacks are absent from `stacks`.
     pub errors: Vec<TargetError>,
 }
@@ -107,6 +110,45 @@ pub struct StackPlan {
     pub depends_on: Vec<StackAddr>,
     /// Resource changes, sorted by logical id. Empty for `NoOp`.
     pub resources: Vec<ResourceChange>,
+    /// Values the template needs that exist only once an earlier step of the apply has
+    /// run. The template holds each one's placeholder; apply substitutes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<DeferredValue>,
+}
+
+/// A value known only after apply, such as the ARN of a key another stack creates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DeferredValue {
+    /// The text standing for the value in the planned template; also what the plan shows.
+    pub placeholder: String,
+    pub source: ValueSource,
+}
+
+/// Where a deferred value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ValueSource {
+    /// An output of another stack, applied before this one.
+    StackOutput { stack: StackAddr, output: String },
+    /// The id of an analysis image that apply copies into the target's region.
+    CopiedImage { target: Target, image: String },
+}
+
+impl DeferredValue {
+    pub fn new(source: ValueSource) -> Self {
+        let placeholder = match &source {
+            ValueSource::StackOutput { stack, output } => {
+                format!("(known after apply: output {output} of {stack})")
+            }
+            ValueSource::CopiedImage { target, image } => {
+                format!("(known after apply: image {image} copied to {target})")
+            }
+        };
+        Self {
+            placeholder,
+            source,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,12 +218,14 @@ pub struct Summary {
     pub replace: usize,
     pub stacks_changed: usize,
     pub stacks_total: usize,
+    pub images_to_copy: usize,
 }
 
 impl Plan {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             stacks_total: self.stacks.len(),
+            images_to_copy: self.images.iter().filter(|i| i.is_change()).count(),
             ..Summary::default()
         };
         for stack in &self.stacks {
@@ -206,6 +250,7 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.stacks.iter().any(|s| s.action.is_change())
+            || self.images.iter().any(|i| i.is_change())
     }
 
     /// The account's display form: `name (id)` when the name is known.

@@ -2,11 +2,12 @@
 
 use serde_json::{json, Value};
 
-use crate::addr::Target;
+use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState};
 
-use super::{Component, RenderError};
+use super::{Component, Inputs, RenderError};
+use crate::plan::DeferredValue;
 
 /// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
 /// and role credentials need without a route to the internet.
@@ -26,6 +27,8 @@ pub fn build(
     component: Component,
     target: &Target,
     facts: &TargetState,
+    inputs: &Inputs,
+    deferred: &mut Vec<DeferredValue>,
 ) -> Result<Value, RenderError> {
     let common = json!({
         "environment": env.name,
@@ -35,9 +38,11 @@ pub fn build(
     });
     let specific = match component {
         Component::Access => access(env, scope),
-        Component::ForensicVpc => forensic_vpc(env, target, facts)?,
+        Component::ForensicVpc => forensic_vpc(env, target, facts, inputs, deferred)?,
         Component::ForensicCore => forensic_core(env, scope, target),
-        Component::RegionalBaseline => regional_baseline(env, scope, target, facts),
+        Component::RegionalBaseline => {
+            regional_baseline(env, scope, target, facts, inputs, deferred)
+        }
         Component::OrgLogging => org_logging(env, scope, target),
         Component::Alarms => alarms(env),
     };
@@ -77,6 +82,8 @@ fn forensic_vpc(
     env: &Environment,
     target: &Target,
     facts: &TargetState,
+    inputs: &Inputs,
+    deferred: &mut Vec<DeferredValue>,
 ) -> Result<Value, RenderError> {
     let forensic = env
         .forensic
@@ -105,6 +112,25 @@ fn forensic_vpc(
             })
         })
         .collect();
+    // One SSM parameter and launch template per analysis image resolved here.
+    let images: Vec<Value> = forensic
+        .amis
+        .iter()
+        .filter_map(|ami| {
+            let image_id = inputs.image(target, &ami.name, deferred)?;
+            Some(json!({
+                "name": ami.name,
+                "logical": logical_id(&ami.name),
+                "image_id": image_id,
+                "parameter": format!("/irready/{}/analysis-images/{}", env.name, ami.name),
+                "launch_template": format!("irready-{}-{}", env.name, ami.name),
+            }))
+        })
+        .collect();
+    let evidence = ForensicNames::new(
+        env,
+        &Target::new(target.account.clone(), env.home_region.clone()),
+    );
     let endpoints: Vec<Value> = INTERFACE_ENDPOINTS
         .iter()
         .map(|(logical_id, service)| json!({ "logical_id": logical_id, "service": service }))
@@ -116,6 +142,12 @@ fn forensic_vpc(
         "s3_prefix_list": s3_prefix_list,
         "flow_log_group": format!("/irready/{}/forensic-vpc/flow-logs", env.name),
         "flow_log_retention_days": forensic.vpc.flow_log_retention_days,
+        "images": images,
+        "evidence": {
+            "bucket": evidence.evidence_bucket,
+            "key_alias": evidence.evidence_key_alias,
+            "region": env.home_region,
+        },
         "names": {
             "vpc": prefix,
             "route_table": format!("{prefix}-private"),
@@ -123,6 +155,20 @@ fn forensic_vpc(
             "endpoint_group": format!("{prefix}-endpoints"),
         },
     }))
+}
+
+/// A CloudFormation logical id from a name of lowercase words joined by `-`:
+/// `sift-workstation` -> `SiftWorkstation`.
+fn logical_id(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 /// Names of the forensic core's resources, derived from the environment and the forensic
@@ -233,6 +279,8 @@ fn regional_baseline(
     scope: &Scope,
     target: &Target,
     facts: &TargetState,
+    inputs: &Inputs,
+    deferred: &mut Vec<DeferredValue>,
 ) -> Value {
     let home = target.region == env.home_region;
     let isolation = env
@@ -240,10 +288,13 @@ fn regional_baseline(
         .as_ref()
         .is_some_and(|a| a.isolation_security_group);
     let logging = env.logging.as_ref();
-    let log_archive = scope.forensic_account.as_ref().map(|account| {
-        ForensicNames::new(env, &Target::new(account.clone(), env.home_region.clone()))
-            .log_archive_bucket
-    });
+    let forensic_home = scope
+        .forensic_account
+        .as_ref()
+        .map(|account| Target::new(account.clone(), env.home_region.clone()));
+    let log_archive = forensic_home
+        .as_ref()
+        .map(|home| ForensicNames::new(env, home).log_archive_bucket);
     let vpcs: Vec<Value> = covered_vpcs(facts)
         .map(|vpc| {
             json!({
@@ -252,9 +303,18 @@ fn regional_baseline(
             })
         })
         .collect();
-    let guardduty = logging
-        .and_then(|l| l.guardduty.as_ref())
-        .map(|g| json!({ "features": g.features }));
+    // Findings are exported into the log archive, encrypted with its key: GuardDuty takes
+    // only a key ARN, whose id exists once the forensic core stack does.
+    let guardduty = logging.and_then(|l| l.guardduty.as_ref()).map(|g| {
+        let export = forensic_home.as_ref().zip(log_archive.as_ref()).map(|(home, bucket)| {
+            let core = StackAddr::new(home, Component::ForensicCore.stack_name(&env.name));
+            json!({
+                "destination_arn": format!("arn:aws:s3:::{bucket}/guardduty/{}", target.account),
+                "key_arn": inputs.output(&core, "LogArchiveKeyArn", deferred),
+            })
+        });
+        json!({ "features": g.features, "export": export })
+    });
     let config = logging.and_then(|l| l.config.as_ref()).map(|c| {
         json!({
             "recorder_name": format!("irready-{}", env.name),

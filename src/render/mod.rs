@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
+use crate::plan::{DeferredValue, ValueSource};
 
 /// The parts of readiness irready deploys, one stack per placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -101,6 +102,64 @@ pub struct RenderedStack {
     pub tags: BTreeMap<String, String>,
     /// Stacks to apply before this one.
     pub depends_on: Vec<StackAddr>,
+    /// Values the template holds as placeholders until apply knows them.
+    pub deferred: Vec<DeferredValue>,
+}
+
+/// What rendering reads beyond the placement's own target: the outputs of irready's
+/// stacks anywhere in the organization, by stack.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    pub outputs: BTreeMap<StackAddr, BTreeMap<String, String>>,
+    /// The analysis image id of each forensic target, by image name; `None` where apply
+    /// copies the image first.
+    pub images: BTreeMap<(Target, String), Option<String>>,
+}
+
+impl Inputs {
+    /// The output `name` of `stack` as deployed, or, when the stack does not exist yet
+    /// (or lacks the output), a deferred value that apply fills in once it does.
+    pub(crate) fn output(
+        &self,
+        stack: &StackAddr,
+        name: &str,
+        deferred: &mut Vec<DeferredValue>,
+    ) -> String {
+        if let Some(value) = self.outputs.get(stack).and_then(|o| o.get(name)) {
+            return value.clone();
+        }
+        let value = DeferredValue::new(ValueSource::StackOutput {
+            stack: stack.clone(),
+            output: name.to_owned(),
+        });
+        let placeholder = value.placeholder.clone();
+        if !deferred.contains(&value) {
+            deferred.push(value);
+        }
+        placeholder
+    }
+
+    /// The id of analysis image `name` in `target`, or a deferred value for the copy
+    /// apply makes. `None` when the image was not resolved there.
+    pub(crate) fn image(
+        &self,
+        target: &Target,
+        name: &str,
+        deferred: &mut Vec<DeferredValue>,
+    ) -> Option<String> {
+        match self.images.get(&(target.clone(), name.to_owned()))? {
+            Some(id) => Some(id.clone()),
+            None => {
+                let value = DeferredValue::new(ValueSource::CopiedImage {
+                    target: target.clone(),
+                    image: name.to_owned(),
+                });
+                let placeholder = value.placeholder.clone();
+                deferred.push(value);
+                Some(placeholder)
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -284,9 +343,11 @@ impl Renderer {
         scope: &Scope,
         placement: &Placement,
         facts: &TargetState,
+        inputs: &Inputs,
     ) -> Result<RenderedStack, RenderError> {
         let (component, target) = (placement.component, &placement.target);
-        let data = context::build(env, scope, component, target, facts)?;
+        let mut deferred = Vec::new();
+        let data = context::build(env, scope, component, target, facts, inputs, &mut deferred)?;
         let body = self
             .registry
             .render(component.name(), &data)
@@ -314,6 +375,7 @@ impl Renderer {
             sha256,
             tags,
             depends_on: placement.depends_on.clone(),
+            deferred,
         })
     }
 }

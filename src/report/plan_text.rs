@@ -8,7 +8,8 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{
-    Fingerprint, Plan, PropertyChange, ResourceAction, ResourceChange, StackAction, StackPlan,
+    Fingerprint, ImageAction, ImagePlan, Plan, PropertyChange, ResourceAction, ResourceChange,
+    StackAction, StackPlan,
 };
 
 /// Values longer than this, or structured, are shown as a line diff rather than inline.
@@ -33,6 +34,8 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
             stack_text(&mut out, plan, stack);
         }
     }
+
+    images_text(&mut out, plan, verbose);
 
     if !plan.errors.is_empty() {
         let _ = writeln!(
@@ -81,8 +84,13 @@ pub fn summary_line(plan: &Plan) -> String {
     } else {
         String::new()
     };
+    let images = match s.images_to_copy {
+        0 => String::new(),
+        1 => ", 1 image to copy".to_owned(),
+        n => format!(", {n} images to copy"),
+    };
     format!(
-        "{} {} to add, {} to change, {} to destroy{replace} across {} stacks in {} accounts × {} regions.",
+        "{} {} to add, {} to change, {} to destroy{replace} across {} stacks{images} in {} accounts × {} regions.",
         style("Plan:").bold(),
         style(s.add).green(),
         style(s.change).yellow(),
@@ -91,6 +99,52 @@ pub fn summary_line(plan: &Plan) -> String {
         plan.scanned.accounts,
         plan.scanned.regions
     )
+}
+
+/// The analysis images: copies always, images already in place only when verbose.
+fn images_text(out: &mut String, plan: &Plan, verbose: bool) {
+    let shown: Vec<&ImagePlan> = plan
+        .images
+        .iter()
+        .filter(|i| verbose || i.is_change())
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", style("# analysis images").bold());
+    for image in shown {
+        let place = format!(
+            "{}/{}",
+            plan.account_label(&image.target.account),
+            image.target.region
+        );
+        let line = match &image.action {
+            ImageAction::Copy {
+                source_region,
+                source_image_id,
+                source_name,
+            } => style(format!(
+                "+ copy {} into {place}: {source_image_id} ({source_name}) from {source_region}",
+                image.image
+            ))
+            .green()
+            .to_string(),
+            ImageAction::Use {
+                image_id,
+                copied_earlier,
+            } => format!(
+                "  {} in {place}: {image_id}{}",
+                image.image,
+                if *copied_earlier {
+                    " (irready's copy)"
+                } else {
+                    ""
+                }
+            ),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
 }
 
 fn action_style(action: ResourceAction, text: String) -> StyledObject<String> {
