@@ -70,7 +70,12 @@ pub fn render_all(
     };
     let mut stacks = Vec::new();
     let mut errors = Vec::new();
-    for placement in render::placements(env, &discovery.scope) {
+    // Until the forensic account exists, nothing can name its buckets and keys.
+    let placements = match discovery.scope.pending_forensic {
+        Some(_) => Vec::new(),
+        None => render::placements(env, &discovery.scope),
+    };
+    for placement in placements {
         let Some(Ok(state)) = discovery.targets.get(&placement.target) else {
             continue;
         };
@@ -202,6 +207,7 @@ pub async fn prepare_plan(
         rendered,
         deployed_templates,
         images,
+        create_account: scope.pending_forensic.clone(),
         errors,
         now: chrono::Utc::now(),
     });

@@ -1111,3 +1111,82 @@ async fn one_failing_stack_does_not_stop_the_others() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_forensic_account_asked_for_is_created_in_its_ou_then_deployed_into() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(
+        dir.path(),
+        "created.yaml",
+        "name: created\nhome_region: us-east-1\nregions: [us-east-1]\n\
+         organization:\n  targets: { accounts: [prod-app] }\n\
+         forensic:\n  create: { name: evidence-locker, email: evidence-locker@example.com, ou: Root/Security }\n",
+    );
+    let env = env.to_str().unwrap();
+
+    // The plan creates the account and nothing else: every stack needs its id.
+    let plan = emu.irready(&["plan", "-e", env, "--detailed-exitcode", "--format", "json"]);
+    plan.expect_code(2);
+    let json = plan.json();
+    assert_eq!(json["create_account"]["name"], "evidence-locker");
+    assert!(json["stacks"].as_array().unwrap().is_empty());
+    let text = emu.irready(&["plan", "-e", env]);
+    assert!(
+        text.stdout
+            .contains("+ create forensic account evidence-locker (evidence-locker@example.com)"),
+        "{}",
+        text.stdout
+    );
+
+    let apply = emu.irready(&["apply", "-e", env, "--auto-approve"]);
+    apply.expect_code(0);
+    assert!(apply.stdout.contains("Planning again."), "{}", apply.stdout);
+
+    // The account exists once, under Security, and holds the forensic stacks.
+    let org = aws_sdk_organizations::Client::new(&emu.base_config());
+    let accounts = org.list_accounts().send().await.unwrap();
+    let created: Vec<&str> = accounts
+        .accounts()
+        .iter()
+        .filter(|a| a.name() == Some("evidence-locker"))
+        .filter_map(|a| a.id())
+        .collect();
+    assert_eq!(created.len(), 1);
+    let parents = org
+        .list_parents()
+        .child_id(created[0])
+        .send()
+        .await
+        .unwrap();
+    let parent = parents.parents()[0].id().unwrap();
+    let ou = org
+        .describe_organizational_unit()
+        .organizational_unit_id(parent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ou.organizational_unit().and_then(|u| u.name()),
+        Some("Security")
+    );
+    let s3 = emu
+        .regional(created[0], "us-east-1", |c| {
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(c)
+                    .force_path_style(true)
+                    .build(),
+            )
+        })
+        .await;
+    s3.head_bucket()
+        .bucket(format!("irready-created-evidence-{}-us-east-1", created[0]))
+        .send()
+        .await
+        .expect("the evidence bucket is in the new account");
+    assert_eq!(emu.stack_count(created[0], "us-east-1").await, 2);
+
+    // Found by its name from now on: nothing left to do.
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(0);
+}

@@ -1,4 +1,4 @@
-//! Organizations reads: the organization's accounts and OU tree.
+//! Organizations: reading the accounts and OU tree, and creating the forensic account.
 
 use std::collections::VecDeque;
 
@@ -112,4 +112,95 @@ pub async fn read_organization(
         accounts,
         units,
     }))
+}
+
+/// Creates an account with `role` as its administrative role for the management account,
+/// waits until Organizations reports it created (up to `timeout`), moves it from the
+/// root into `parent` and returns its id.
+pub async fn create_account(
+    aws: &Aws,
+    session: &AccountSession,
+    name: &str,
+    email: &str,
+    role: &str,
+    parent: &str,
+    timeout: std::time::Duration,
+) -> AwsResult<AccountId> {
+    let client = aws.organizations(session);
+    let started = client
+        .create_account()
+        .account_name(name)
+        .email(email)
+        .role_name(role)
+        .iam_user_access_to_billing(aws_sdk_organizations::types::IamUserAccessToBilling::Deny)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:CreateAccount", e))?;
+    let request = started
+        .create_account_status()
+        .and_then(|s| s.id())
+        .ok_or_else(|| AwsError::other("organizations:CreateAccount", "no request id"))?
+        .to_owned();
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut delay = std::time::Duration::from_millis(500);
+    let account = loop {
+        let status = client
+            .describe_create_account_status()
+            .create_account_request_id(&request)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("organizations:DescribeCreateAccountStatus", e))?;
+        let status = status.create_account_status();
+        match status.and_then(|s| s.state()).map(|s| s.as_str()) {
+            Some("SUCCEEDED") => {
+                break status
+                    .and_then(|s| s.account_id())
+                    .unwrap_or_default()
+                    .parse::<AccountId>()
+                    .map_err(|e| AwsError::other("organizations:DescribeCreateAccountStatus", e))?
+            }
+            Some("FAILED") => {
+                let reason = status
+                    .and_then(|s| s.failure_reason())
+                    .map_or("unknown", |r| r.as_str());
+                return Err(AwsError::other(
+                    "organizations:CreateAccount",
+                    format!("creating account {name} failed: {reason}"),
+                ));
+            }
+            _ if tokio::time::Instant::now() >= deadline => {
+                return Err(AwsError::other(
+                    "organizations:CreateAccount",
+                    format!("account {name} is still being created after {timeout:?}"),
+                ));
+            }
+            _ => {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(10));
+            }
+        }
+    };
+    let parents = client
+        .list_parents()
+        .child_id(account.as_str())
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:ListParents", e))?;
+    let current = parents
+        .parents()
+        .first()
+        .and_then(|p| p.id())
+        .unwrap_or_default()
+        .to_owned();
+    if current != parent {
+        client
+            .move_account()
+            .account_id(account.as_str())
+            .source_parent_id(current)
+            .destination_parent_id(parent)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("organizations:MoveAccount", e))?;
+    }
+    Ok(account)
 }

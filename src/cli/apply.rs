@@ -3,10 +3,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Args;
 
 use super::{AwsArgs, EnvArgs, ExitCode};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
+use crate::aws::org;
 use crate::{config, report, workflow};
 
 #[derive(Debug, Args)]
@@ -26,9 +28,37 @@ pub struct ApplyArgs {
 pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
-    let prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let mut prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    print!("{}", report::plan_text::render(&prepared.plan, verbose));
+    if let Some(account) = prepared.plan.create_account.clone() {
+        if !args.auto_approve && !confirm()? {
+            eprintln!("Apply cancelled.");
+            return Ok(ExitCode::Error);
+        }
+        eprintln!(
+            "Creating forensic account {} ({})...",
+            account.name, account.email
+        );
+        let session = aws.caller_session(prepared.discovery.caller.clone());
+        let id = org::create_account(
+            &aws,
+            &session,
+            &account.name,
+            &account.email,
+            &env.organization.member_role,
+            &account.parent,
+            Duration::from_secs(args.stack_timeout * 60),
+        )
+        .await
+        .with_context(|| format!("creating the forensic account {}", account.name))?;
+        println!(
+            "Created forensic account {} ({id}). Planning again.\n",
+            account.name
+        );
+        prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+        print!("{}", report::plan_text::render(&prepared.plan, verbose));
+    }
     let plan = &prepared.plan;
-    print!("{}", report::plan_text::render(plan, verbose));
     if !plan.has_changes() {
         args.aws.print_stats(&aws);
         return Ok(if plan.errors.is_empty() {

@@ -153,7 +153,7 @@ pub struct OrganizationSpec {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForensicSpec {
-    pub account: Located<AccountRef>,
+    pub account: ForensicAccount,
     pub analysis_regions: Vec<Region>,
     pub vpc: ForensicVpcSpec,
     /// Default retention of the evidence bucket's objects.
@@ -162,6 +162,23 @@ pub struct ForensicSpec {
     pub log_archive_lock: ObjectLock,
     /// The analysis images, made available in every analysis region.
     pub amis: Vec<AmiSpec>,
+}
+
+/// Which account is the forensic account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForensicAccount {
+    /// An account of the organization.
+    Existing(Located<AccountRef>),
+    /// An account apply creates (once: afterwards it is found by its name).
+    Create(NewAccount),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub name: Located<String>,
+    pub email: String,
+    /// The OU it is moved into; the root when absent.
+    pub ou: Option<Located<OuRef>>,
 }
 
 /// An analysis image: responders launch it in the forensic VPC.
@@ -637,7 +654,26 @@ impl Resolver {
         home_region: Option<&Region>,
         regions: &RegionSelection,
     ) -> Option<ForensicSpec> {
-        let account = self.account_ref("forensic.account", &raw.account);
+        let account = match (&raw.account, &raw.create) {
+            (Some(account), None) => self
+                .account_ref("forensic.account", account)
+                .map(ForensicAccount::Existing),
+            (None, Some(create)) => self.new_account(create),
+            (Some(_), Some(_)) => {
+                self.error(
+                    "forensic.create",
+                    "name an existing `account` or ask to `create` one, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    "forensic",
+                    "name the forensic `account`, or ask to `create` one (name, email)",
+                );
+                None
+            }
+        };
         let mut analysis_regions = Vec::new();
         match &raw.analysis_regions {
             None => analysis_regions.extend(home_region.cloned()),
@@ -802,6 +838,52 @@ impl Resolver {
             }
         }
         ok.then_some(amis)
+    }
+
+    fn new_account(&mut self, raw: &raw::RawNewAccount) -> Option<ForensicAccount> {
+        let mut ok = true;
+        let name = raw.name.trim();
+        if name.is_empty() || name.len() > 50 || AccountId::is_account_id(name) {
+            self.error(
+                "forensic.create.name",
+                "an account name has 1 to 50 characters and is not an account id",
+            );
+            ok = false;
+        }
+        let email_ok = raw.email.len() <= 64
+            && raw
+                .email
+                .split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'))
+            && !raw.email.contains(char::is_whitespace);
+        if !email_ok {
+            self.error(
+                "forensic.create.email",
+                format!(
+                    "`{}` is not an email address (at most 64 characters)",
+                    raw.email
+                ),
+            );
+            ok = false;
+        }
+        let ou = match &raw.ou {
+            Some(ou) => {
+                let parsed = self.ou_ref("forensic.create.ou", ou);
+                ok &= parsed.is_some();
+                parsed
+            }
+            None => None,
+        };
+        ok.then(|| {
+            ForensicAccount::Create(NewAccount {
+                name: Located {
+                    value: name.to_owned(),
+                    at: self.at("forensic.create.name"),
+                },
+                email: raw.email.clone(),
+                ou,
+            })
+        })
     }
 
     fn object_lock(&mut self, field: &str, raw: &raw::RawObjectLock) -> Option<ObjectLock> {

@@ -271,7 +271,10 @@ pub struct RawTargets {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawForensic {
-    pub account: String,
+    /// An existing account, by id or name.
+    pub account: Option<String>,
+    /// An account irready creates in the organization.
+    pub create: Option<RawNewAccount>,
     pub analysis_regions: Option<Vec<String>>,
     #[serde(default)]
     pub vpc: RawForensicVpc,
@@ -281,6 +284,16 @@ pub struct RawForensic {
     pub log_archive: RawBucket,
     #[serde(default)]
     pub amis: Vec<RawAmi>,
+}
+
+/// `forensic.create`: the forensic account, created by apply.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNewAccount {
+    pub name: String,
+    pub email: String,
+    /// The OU it goes into: an id or a path from the root; the root when absent.
+    pub ou: Option<String>,
 }
 
 /// `forensic.amis[]`: an analysis image, by id or by owner and name filter.

@@ -44,6 +44,14 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// The id of the root (`r-…`).
+    pub fn root_id(&self) -> &str {
+        self.units
+            .iter()
+            .find(|u| u.parent.is_none())
+            .map_or("", |u| u.id.as_str())
+    }
+
     /// The single-account case: no Organizations, the caller's account is the only one.
     pub fn single_account(account: AccountId) -> Self {
         Self {

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use crate::addr::{AccountId, Region};
 use crate::config::{
-    AccountRef, Diagnostic, Environment, Located, OuRef, PrincipalRef, RegionSelection,
+    AccountRef, Diagnostic, Environment, ForensicAccount, Located, OuRef, PrincipalRef,
+    RegionSelection,
 };
 
 use super::organization::{OrgAccount, Organization};
@@ -19,8 +20,21 @@ pub struct Scope {
     /// Target accounts, sorted by id.
     pub accounts: Vec<AccountId>,
     pub forensic_account: Option<AccountId>,
+    /// The forensic account the environment asks to create, while it does not exist.
+    pub pending_forensic: Option<PendingAccount>,
     /// Resolved ARNs, sorted and without duplicates.
     pub security_principals: Vec<String>,
+}
+
+/// An account apply creates before anything is deployed into it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingAccount {
+    pub name: String,
+    pub email: String,
+    /// The OU (or root) id it is moved into.
+    pub parent: String,
+    /// The same as a path from the root, for display.
+    pub parent_path: String,
 }
 
 impl Scope {
@@ -100,15 +114,49 @@ pub fn resolve(
         }
     }
 
-    let forensic_account = env.forensic.as_ref().and_then(|f| {
-        let a = account(org, &f.account, &mut problems)?;
-        if !a.is_active() {
-            problems.push(diag(
-                &f.account,
-                format!("account {} is {}, not ACTIVE", org.label(&a.id), a.status),
-            ));
+    let mut pending_forensic = None;
+    let forensic_account = env.forensic.as_ref().and_then(|f| match &f.account {
+        ForensicAccount::Existing(reference) => {
+            let a = account(org, reference, &mut problems)?;
+            if !a.is_active() {
+                problems.push(diag(
+                    reference,
+                    format!("account {} is {}, not ACTIVE", org.label(&a.id), a.status),
+                ));
+            }
+            Some(a.id.clone())
         }
-        Some(a.id.clone())
+        ForensicAccount::Create(new) => {
+            // Created by an earlier apply: from then on it is found by its name.
+            if let Some(existing) = org.accounts.iter().find(|a| a.name == new.name.value) {
+                return Some(existing.id.clone());
+            }
+            if !org.enabled {
+                problems.push(diag(
+                    &new.name,
+                    "creating the forensic account needs AWS Organizations, and the caller's \
+                     account is in none: name an existing account instead"
+                        .to_owned(),
+                ));
+                return None;
+            }
+            let parent = match &new.ou {
+                Some(ou) => unit(org, ou, &mut problems)?,
+                None => org.root_id().to_owned(),
+            };
+            let parent_path = org
+                .units
+                .iter()
+                .find(|u| u.id == parent)
+                .map_or_else(|| parent.clone(), |u| u.path.join("/"));
+            pending_forensic = Some(PendingAccount {
+                name: new.name.value.clone(),
+                email: new.email.clone(),
+                parent,
+                parent_path,
+            });
+            None
+        }
     });
 
     let mut principals = BTreeSet::new();
@@ -153,6 +201,7 @@ pub fn resolve(
             regions,
             accounts: selected.into_iter().collect(),
             forensic_account,
+            pending_forensic,
             security_principals: principals.into_iter().collect(),
         })
     } else {

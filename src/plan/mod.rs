@@ -32,6 +32,8 @@ pub struct PlanInput<'a> {
     pub deployed_templates: BTreeMap<StackAddr, Value>,
     /// Where the analysis images are, and where apply copies them.
     pub images: Vec<ImagePlan>,
+    /// The forensic account to create first, if the environment asks for one.
+    pub create_account: Option<crate::discover::scope::PendingAccount>,
     /// Targets that could not be read or rendered.
     pub errors: Vec<TargetError>,
     pub now: DateTime<Utc>,
@@ -188,8 +190,10 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         stacks.push(plan);
     }
 
-    // Stacks of this environment that nothing renders any more.
-    for (target, deployed) in &input.deployed {
+    // Stacks of this environment that nothing renders any more. While the forensic
+    // account is still to be created nothing is rendered, and nothing is deleted either.
+    let pending = input.create_account.is_some();
+    for (target, deployed) in input.deployed.iter().filter(|_| !pending) {
         for stack in deployed.values() {
             let addr = StackAddr::new(target, stack.name.clone());
             if seen.contains(&addr) {
@@ -249,6 +253,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         account_names: input.account_names,
         scanned: input.scanned,
         stacks,
+        create_account: input.create_account,
         images: input.images,
         errors,
     }

@@ -25,6 +25,10 @@ pub struct Plan {
     pub scanned: Scanned,
     /// One entry per stack irready wants or manages, sorted by address.
     pub stacks: Vec<StackPlan>,
+    /// The forensic account apply creates first. While it is planned, no stack is: they
+    /// need its id, and apply plans them once the account exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_account: Option<crate::discover::scope::PendingAccount>,
     /// The analysis images in each analysis region, sorted by target and name.
     #[serde(default)]
     pub images: Vec<super::ImagePlan>,
@@ -249,7 +253,8 @@ impl Plan {
     }
 
     pub fn has_changes(&self) -> bool {
-        self.stacks.iter().any(|s| s.action.is_change())
+        self.create_account.is_some()
+            || self.stacks.iter().any(|s| s.action.is_change())
             || self.images.iter().any(|i| i.is_change())
     }
 

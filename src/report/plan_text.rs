@@ -29,6 +29,24 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         plan.scanned.accounts, plan.scanned.regions, plan.scanned.targets
     );
 
+    if let Some(account) = &plan.create_account {
+        let _ = writeln!(out, "{}", style("# organization").bold());
+        let _ = writeln!(
+            out,
+            "{}",
+            style(format!(
+                "+ create forensic account {} ({}) in {}",
+                account.name, account.email, account.parent_path
+            ))
+            .green()
+        );
+        let _ = writeln!(
+            out,
+            "  Its stacks and every stack that names it are planned once it exists: apply \
+             creates it, then plans again.\n"
+        );
+    }
+
     for stack in &plan.stacks {
         if stack.action.is_change() || verbose {
             stack_text(&mut out, plan, stack);
@@ -84,6 +102,13 @@ pub fn summary_line(plan: &Plan) -> String {
     } else {
         String::new()
     };
+    if let Some(account) = &plan.create_account {
+        return format!(
+            "{} create forensic account {}, then plan again.",
+            style("Plan:").bold(),
+            account.name
+        );
+    }
     let images = match s.images_to_copy {
         0 => String::new(),
         1 => ", 1 image to copy".to_owned(),
