@@ -704,6 +704,7 @@ mod tests {
             created_at: chrono::DateTime::default(),
             account_names: BTreeMap::new(),
             images: Vec::new(),
+            create_account: None,
             scanned: Scanned {
                 accounts: 1,
                 regions: 1,
