@@ -539,6 +539,106 @@ async fn assert_alarms(emu: &Emulator) {
     }
 }
 
+/// The breakglass alerts of one account, read back through EventBridge and SNS in
+/// us-east-1: two enabled rules whose patterns name this account's breakglass role, both
+/// to the alerts topic, which is encrypted and which only EventBridge, for those rules,
+/// may publish to.
+async fn assert_breakglass_alerts(emu: &Emulator, account: &str) {
+    let events = emu
+        .regional(account, "us-east-1", aws_sdk_eventbridge::Client::new)
+        .await;
+    let topic = format!("arn:aws:sns:us-east-1:{account}:irready-demo-breakglass-alerts");
+    let role = format!("arn:aws:iam::{account}:role/irready-breakglass");
+    let rules = events
+        .list_rules()
+        .name_prefix("irready-demo-breakglass-")
+        .send()
+        .await
+        .unwrap();
+    let mut rule_arns = BTreeSet::new();
+    let mut patterns = Vec::new();
+    for rule in rules.rules() {
+        let name = rule.name().unwrap();
+        assert_eq!(
+            rule.state().map(|s| s.as_str()),
+            Some("ENABLED"),
+            "{account}: {name}"
+        );
+        let pattern: Value = serde_json::from_str(rule.event_pattern().unwrap())
+            .unwrap_or_else(|e| panic!("{account}: {name}: the pattern is not JSON: {e}"));
+        patterns.push(pattern);
+        let targets = events
+            .list_targets_by_rule()
+            .rule(name)
+            .send()
+            .await
+            .unwrap();
+        let arns: Vec<&str> = targets.targets().iter().map(|t| t.arn()).collect();
+        assert_eq!(
+            arns,
+            [topic.as_str()],
+            "{account}: {name} goes to the topic"
+        );
+        rule_arns.insert(rule.arn().unwrap().to_owned());
+    }
+    assert_eq!(rule_arns.len(), 2, "{account}: two rules");
+    let assume = patterns
+        .iter()
+        .find(|p| p["detail"]["eventName"] == serde_json::json!(["AssumeRole"]))
+        .unwrap_or_else(|| panic!("{account}: a rule on AssumeRole: {patterns:?}"));
+    assert_eq!(assume["source"], serde_json::json!(["aws.sts"]));
+    assert_eq!(
+        assume["detail"]["requestParameters"]["roleArn"],
+        serde_json::json!([role])
+    );
+    let sign_in = patterns
+        .iter()
+        .find(|p| p["detail-type"] == serde_json::json!(["AWS Console Sign In via CloudTrail"]))
+        .unwrap_or_else(|| panic!("{account}: a rule on console sign-in: {patterns:?}"));
+    assert_eq!(
+        sign_in["detail"]["userIdentity"]["arn"],
+        serde_json::json!([{
+            "prefix": format!("arn:aws:sts::{account}:assumed-role/irready-breakglass/")
+        }])
+    );
+
+    let sns = emu
+        .regional(account, "us-east-1", aws_sdk_sns::Client::new)
+        .await;
+    let attributes = sns
+        .get_topic_attributes()
+        .topic_arn(&topic)
+        .send()
+        .await
+        .unwrap();
+    let attributes = attributes.attributes().unwrap();
+    assert!(
+        attributes
+            .get("KmsMasterKeyId")
+            .is_some_and(|k| !k.is_empty()),
+        "{account}: the topic is encrypted"
+    );
+    let policy: Value = serde_json::from_str(&attributes["Policy"]).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    assert!(!statements.is_empty());
+    for statement in statements {
+        assert_eq!(
+            statement["Principal"],
+            serde_json::json!({ "Service": "events.amazonaws.com" }),
+            "{account}: only EventBridge, no wildcard: {policy}"
+        );
+        assert_eq!(statement["Action"], "sns:Publish", "{policy}");
+        let sources: BTreeSet<String> = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(sources, rule_arns, "{account}: only the two rules");
+    }
+    assert!(!policy.to_string().contains(r#""*""#), "{policy}");
+}
+
 /// The regional baseline in one account and region: a detector with the demo's features,
 /// a recording Config recorder, and on every VPC a flow log, a DNS query log association
 /// and an empty isolation group.
@@ -746,7 +846,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 20, "{created:?}");
+    assert_eq!(created.len(), 25, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     // The `sift` image exists in us-east-1 only: the plan copies it into eu-west-1.
     let plan_json = plan.json();
@@ -781,6 +881,9 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert_org_trail(&emu, forensics).await;
     assert_alarms(&emu).await;
     for account in accounts.values() {
+        assert_breakglass_alerts(&emu, account).await;
+    }
+    for account in accounts.values() {
         for region in ["us-east-1", "eu-west-1"] {
             let covered = assert_regional_baseline(&emu, account, region).await;
             let expected = if account == &accounts["prod-app"] && region == "eu-west-1" {
@@ -805,7 +908,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 20 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 25 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -984,7 +1087,7 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 20, "{rendered:?}");
+    assert_eq!(rendered.len(), 25, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -1018,7 +1121,7 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
     ])
     .expect_code(0);
     let deployed = files(applied.path());
-    assert_eq!(deployed.len(), 20);
+    assert_eq!(deployed.len(), 25);
     for file in &deployed {
         let body = std::fs::read_to_string(file).unwrap();
         assert!(!body.contains("known after apply"), "{file:?}");
@@ -1086,7 +1189,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("19 stacks applied, 1 failed"),
+        run.stdout.contains("24 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

@@ -37,6 +37,7 @@ _MODULES = tuple(
         "route53resolver",
         "s3",
         "s3_xml_roots",
+        "sns",
     )
 )
 

@@ -256,6 +256,8 @@ pub struct BreakglassSpec {
     pub role_name: String,
     pub max_session_seconds: u32,
     pub external_id: Option<String>,
+    /// Subscribed by email to the breakglass alerts topic in every target account.
+    pub alert_emails: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1050,6 +1052,20 @@ impl Resolver {
                 );
             }
         }
+        for (i, email) in b.alert_emails.iter().enumerate() {
+            let field = format!("access.breakglass.alert_emails[{i}]");
+            if !is_email(email) {
+                self.error(
+                    &field,
+                    format!("`{email}` is not an email address (name@domain.example)"),
+                );
+            } else if b.alert_emails[..i]
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(email))
+            {
+                self.error(&field, format!("`{email}` is listed twice"));
+            }
+        }
         let investigator = self.role(
             "access.investigator",
             raw.investigator,
@@ -1076,6 +1092,7 @@ impl Resolver {
                 role_name: breakglass_name,
                 max_session_seconds: b.max_session_seconds,
                 external_id: b.external_id,
+                alert_emails: b.alert_emails,
             },
             investigator,
             responder,
@@ -1202,6 +1219,21 @@ impl Resolver {
             );
         }
     }
+}
+
+/// A plausible email address: a local part, one `@`, a domain with a dot, no spaces. SNS
+/// checks the rest when it sends the confirmation.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    text.len() <= 254
+        && !local.is_empty()
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
 }
 
 fn is_iam_principal_arn(arn: &str) -> bool {

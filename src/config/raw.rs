@@ -399,6 +399,9 @@ pub struct RawBreakglass {
     #[serde(default = "default_session_seconds")]
     pub max_session_seconds: u32,
     pub external_id: Option<String>,
+    /// Email addresses subscribed to the breakglass alerts topic of every target account.
+    #[serde(default)]
+    pub alert_emails: Vec<String>,
 }
 
 impl Default for RawBreakglass {
@@ -408,6 +411,7 @@ impl Default for RawBreakglass {
             require_mfa: true,
             max_session_seconds: default_session_seconds(),
             external_id: None,
+            alert_emails: Vec::new(),
         }
     }
 }

@@ -122,12 +122,16 @@ impl Discovery {
     }
 }
 
-/// The targets irready reads for `env`: every target account in every region, and the
-/// forensic account in its analysis regions.
+/// The targets irready reads for `env`: every target account in every region and in
+/// us-east-1, and the forensic account in its analysis regions.
+///
+/// us-east-1 is read even when the environment does not list it, because the breakglass
+/// alerts go there; and read whether or not they are wanted, so that the plan sees (and
+/// deletes) alert stacks an earlier environment placed there.
 pub fn scanned_targets(env: &Environment, scope: &Scope) -> BTreeSet<Target> {
     let mut targets = BTreeSet::new();
     for account in &scope.accounts {
-        for region in &scope.regions {
+        for region in scope.regions.iter().chain([&Region::us_east_1()]) {
             targets.insert(Target::new(account.clone(), region.clone()));
         }
     }
@@ -246,6 +250,7 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             }
             Component::Access
             | Component::Alarms
+            | Component::BreakglassAlerts
             | Component::ForensicCore
             | Component::OrgLogging => {}
         }
@@ -346,4 +351,60 @@ async fn read_images(
 pub fn is_managed_by(stack: &DeployedStack, env_name: &str) -> bool {
     stack.tags.get(TAG_MANAGED).map(String::as_str) == Some("true")
         && stack.tags.get(TAG_ENVIRONMENT).map(String::as_str) == Some(env_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::render::{placements, Component};
+
+    fn resolved(yaml: &str) -> (Environment, Scope) {
+        let env = crate::config::parse(Path::new("env.yaml"), yaml).expect("valid file");
+        let scope = scope::resolve(&env, scope::tests::org(), None).expect("resolves");
+        (env, scope)
+    }
+
+    const EUROPE: &str = "name: t\nhome_region: eu-west-1\nregions: [eu-west-1]\n\
+                          organization:\n  targets:\n    accounts: [prod-app]\n";
+
+    #[test]
+    fn breakglass_alerts_go_to_us_east_1_whatever_the_regions_and_it_is_read() {
+        let (env, scope) = resolved(&format!(
+            "{EUROPE}access:\n  security_principals: [security]\n  \
+             isolation_security_group: false\n"
+        ));
+        let placed: Vec<String> = placements(&env, &scope)
+            .iter()
+            .map(|p| format!("{}/{}", p.target, p.component))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                "444444444444/eu-west-1/access",
+                "444444444444/us-east-1/breakglass-alerts"
+            ]
+        );
+        let scanned: Vec<String> = scanned_targets(&env, &scope)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            scanned,
+            ["444444444444/eu-west-1", "444444444444/us-east-1"]
+        );
+    }
+
+    #[test]
+    fn us_east_1_is_read_without_access_so_that_old_alerts_are_deleted() {
+        let (env, scope) = resolved(EUROPE);
+        assert!(placements(&env, &scope)
+            .iter()
+            .all(|p| p.component != Component::BreakglassAlerts));
+        assert!(scanned_targets(&env, &scope).contains(&Target::new(
+            "444444444444".parse().unwrap(),
+            Region::us_east_1()
+        )));
+    }
 }

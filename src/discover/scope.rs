@@ -292,13 +292,13 @@ fn unit(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
 
     use super::*;
     use crate::discover::organization::OrgUnit;
 
-    fn org() -> Organization {
+    pub(crate) fn org() -> Organization {
         let unit = |id: &str, parent: Option<&str>, path: &[&str]| OrgUnit {
             id: id.into(),
             name: path.last().unwrap().to_string(),

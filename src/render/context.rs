@@ -1,6 +1,7 @@
 //! The values each template receives, computed in Rust so that templates stay plain.
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
@@ -38,6 +39,7 @@ pub fn build(
     });
     let specific = match component {
         Component::Access => access(env, scope),
+        Component::BreakglassAlerts => breakglass_alerts(env),
         Component::ForensicVpc => forensic_vpc(env, target, facts, inputs, deferred)?,
         Component::ForensicCore => forensic_core(env, scope, target),
         Component::RegionalBaseline => {
@@ -75,6 +77,32 @@ fn access(env: &Environment, scope: &Scope) -> Value {
             "role_name": access.responder.role_name,
             "max_session_seconds": access.responder.max_session_seconds,
         },
+    })
+}
+
+fn breakglass_alerts(env: &Environment) -> Value {
+    let access = env
+        .access
+        .as_ref()
+        .expect("placed only with an access section");
+    let prefix = format!("irready-{}-breakglass", env.name);
+    // Named after the address, so that adding or removing one leaves the others alone.
+    let emails: Vec<Value> = access
+        .breakglass
+        .alert_emails
+        .iter()
+        .map(|address| {
+            let digest = hex::encode(Sha256::digest(address.to_lowercase().as_bytes()));
+            json!({ "address": address, "logical_id": format!("AlertEmail{}", &digest[..12]) })
+        })
+        .collect();
+    json!({
+        "role_name": access.breakglass.role_name,
+        "topic_name": format!("{prefix}-alerts"),
+        "key_alias": format!("alias/{prefix}-alerts"),
+        "assume_rule_name": format!("{prefix}-assume-role"),
+        "sign_in_rule_name": format!("{prefix}-console-sign-in"),
+        "alert_emails": emails,
     })
 }
 

@@ -14,7 +14,7 @@ use handlebars::{handlebars_helper, Handlebars};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::addr::{StackAddr, Target};
+use crate::addr::{Region, StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
 use crate::plan::{DeferredValue, ValueSource};
@@ -26,6 +26,10 @@ pub enum Component {
     /// Breakglass, investigator and responder roles and the deny-all policy: every target
     /// account, home region.
     Access,
+    /// EventBridge rules on the breakglass role being assumed or used to sign in, and
+    /// their topic: every target account, us-east-1 (where sign-in and IAM/STS global
+    /// events are delivered), whatever the home region and the region list.
+    BreakglassAlerts,
     /// The isolated analysis network: forensic account, each analysis region.
     ForensicVpc,
     /// Evidence and log archive buckets, their keys, the alerts topic: forensic account,
@@ -43,9 +47,10 @@ pub enum Component {
 }
 
 impl Component {
-    pub const ALL: [Component; 6] = [
+    pub const ALL: [Component; 7] = [
         Component::Access,
         Component::Alarms,
+        Component::BreakglassAlerts,
         Component::ForensicCore,
         Component::ForensicVpc,
         Component::OrgLogging,
@@ -55,6 +60,7 @@ impl Component {
     pub fn name(self) -> &'static str {
         match self {
             Self::Access => "access",
+            Self::BreakglassAlerts => "breakglass-alerts",
             Self::ForensicVpc => "forensic-vpc",
             Self::ForensicCore => "forensic-core",
             Self::OrgLogging => "org-logging",
@@ -70,6 +76,7 @@ impl Component {
     fn template(self) -> &'static str {
         match self {
             Self::Access => include_str!("../../templates/access.yaml.hbs"),
+            Self::BreakglassAlerts => include_str!("../../templates/breakglass-alerts.yaml.hbs"),
             Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
             Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
             Self::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
@@ -190,7 +197,7 @@ pub fn components(env: &Environment) -> Vec<Component> {
     Component::ALL
         .into_iter()
         .filter(|c| match c {
-            Component::Access => env.access.is_some(),
+            Component::Access | Component::BreakglassAlerts => env.access.is_some(),
             Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
             Component::RegionalBaseline => baseline_wanted(env),
             Component::OrgLogging => trail_wanted(env),
@@ -237,6 +244,12 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
             out.push(place(
                 Component::Access,
                 Target::new(account.clone(), env.home_region.clone()),
+            ));
+            // Console sign-in and IAM/STS global events reach EventBridge in us-east-1
+            // only, whatever region the environment calls home.
+            out.push(place(
+                Component::BreakglassAlerts,
+                Target::new(account.clone(), Region::us_east_1()),
             ));
         }
     }
