@@ -10,8 +10,9 @@ use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
 use crate::config::Environment;
 use crate::discover::{self, DiscoverError, Discovery};
+use crate::plan::existing::Evaluation;
 use crate::plan::{self, diff, Plan, PlanInput, Scanned, TargetError};
-use crate::render::{self, RenderedStack, Renderer};
+use crate::render::{self, Covered, RenderedStack, Renderer};
 
 impl Sessions for Discovery {
     fn session(&self, account: &AccountId) -> Option<AccountSession> {
@@ -27,17 +28,32 @@ pub enum WorkflowError {
     Render(#[from] render::RenderError),
 }
 
-/// Rendered stacks for every placement whose target discovery could read, and an error
-/// for every target it could not.
+/// Weighs what exists outside irready in every target discovery could read.
+pub fn weigh_existing(env: &Environment, discovery: &Discovery) -> Evaluation {
+    let states = discovery
+        .targets
+        .iter()
+        .filter_map(|(target, state)| state.as_ref().ok().map(|s| (target, s)));
+    plan::existing::evaluate(env, &discovery.scope, states)
+}
+
+/// Rendered stacks for every placement whose target discovery could read, leaving out
+/// what existing resources cover, and an error for every target it could not read.
 pub fn render_all(
     env: &Environment,
     discovery: &Discovery,
+    covered: &BTreeMap<Target, Covered>,
 ) -> Result<(Vec<RenderedStack>, Vec<TargetError>), render::RenderError> {
     let renderer = Renderer::new();
+    let nothing = Covered::default();
     let mut rendered = Vec::new();
     for placement in render::placements(env, &discovery.scope) {
+        let covered = covered.get(&placement.target).unwrap_or(&nothing);
+        if !covered.places(placement.component) {
+            continue;
+        }
         if let Some(Ok(state)) = discovery.targets.get(&placement.target) {
-            rendered.push(renderer.render(env, &discovery.scope, &placement, state)?);
+            rendered.push(renderer.render(env, &discovery.scope, &placement, state, covered)?);
         }
     }
     let errors = discovery
@@ -64,7 +80,8 @@ pub async fn prepare_plan(
     parallelism: usize,
 ) -> Result<Prepared, WorkflowError> {
     let discovery = discover::discover(aws, env, parallelism).await?;
-    let (mut rendered, mut errors) = render_all(env, &discovery)?;
+    let evaluation = weigh_existing(env, &discovery);
+    let (mut rendered, mut errors) = render_all(env, &discovery, &evaluation.covered)?;
 
     let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
         .targets
@@ -141,6 +158,7 @@ pub async fn prepare_plan(
         rendered,
         deployed_templates,
         errors,
+        existing: evaluation.findings,
         now: chrono::Utc::now(),
     });
     Ok(Prepared { discovery, plan })

@@ -508,6 +508,7 @@ mod tests {
             },
             stacks,
             errors: Vec::new(),
+            existing: Vec::new(),
         }
     }
 

@@ -277,11 +277,18 @@ pub const GUARDDUTY_FEATURES: &[(&str, &str)] = &[
 pub struct GuardDutySpec {
     /// GuardDuty's feature names (`S3_DATA_EVENTS`, ...), sorted.
     pub features: Vec<&'static str>,
+    /// Accept a detector made outside irready as it is, gaps and all, instead of
+    /// reporting a conflict. GuardDuty allows one detector per account and region, so
+    /// irready never plans a second one either way.
+    pub adopt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigRecorderSpec {
     pub all_supported: bool,
+    /// Accept a recorder made outside irready as it is, gaps and all, instead of
+    /// reporting a conflict. AWS Config allows one recorder per account and region.
+    pub adopt: bool,
 }
 
 /// The environment file, validated. Names of accounts and OUs are resolved by discovery.
@@ -939,13 +946,17 @@ impl Resolver {
                 }
                 features.sort_unstable();
                 features.dedup();
-                Some(GuardDutySpec { features })
+                Some(GuardDutySpec {
+                    features,
+                    adopt: g.adopt,
+                })
             }
         };
         let config = match raw.config {
             Toggle::Off => None,
             Toggle::On(c) => Some(ConfigRecorderSpec {
                 all_supported: c.all_supported,
+                adopt: c.adopt,
             }),
         };
         Some(LoggingSpec {

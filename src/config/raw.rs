@@ -160,12 +160,15 @@ fn default_aggregation() -> u32 {
 pub struct RawGuardDuty {
     #[serde(default = "default_features")]
     pub features: Vec<String>,
+    #[serde(default)]
+    pub adopt: bool,
 }
 
 impl Default for RawGuardDuty {
     fn default() -> Self {
         Self {
             features: default_features(),
+            adopt: false,
         }
     }
 }
@@ -181,12 +184,15 @@ fn default_features() -> Vec<String> {
 pub struct RawConfigRecorder {
     #[serde(default = "default_true")]
     pub all_supported: bool,
+    #[serde(default)]
+    pub adopt: bool,
 }
 
 impl Default for RawConfigRecorder {
     fn default() -> Self {
         Self {
             all_supported: true,
+            adopt: false,
         }
     }
 }

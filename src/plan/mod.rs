@@ -4,6 +4,7 @@
 
 mod create_only;
 pub mod diff;
+pub mod existing;
 pub mod model;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,8 @@ pub struct PlanInput<'a> {
     pub deployed_templates: BTreeMap<StackAddr, Value>,
     /// Targets that could not be read or rendered.
     pub errors: Vec<TargetError>,
+    /// Existing resources weighed against the controls (`existing::evaluate`).
+    pub existing: Vec<ExistingFinding>,
     pub now: DateTime<Utc>,
 }
 
@@ -244,5 +247,6 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         scanned: input.scanned,
         stacks,
         errors,
+        existing: input.existing,
     }
 }

@@ -6,7 +6,7 @@ use crate::addr::Target;
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState};
 
-use super::{Component, RenderError};
+use super::{Component, Covered, RenderError};
 
 /// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
 /// and role credentials need without a route to the internet.
@@ -26,6 +26,7 @@ pub fn build(
     component: Component,
     target: &Target,
     facts: &TargetState,
+    covered: &Covered,
 ) -> Result<Value, RenderError> {
     let common = json!({
         "environment": env.name,
@@ -37,9 +38,9 @@ pub fn build(
         Component::Access => access(env, scope),
         Component::ForensicVpc => forensic_vpc(env, target, facts)?,
         Component::ForensicCore => forensic_core(env, scope, target),
-        Component::RegionalBaseline => regional_baseline(env, scope, target, facts),
-        Component::OrgLogging => org_logging(env, scope, target),
-        Component::Alarms => alarms(env),
+        Component::RegionalBaseline => regional_baseline(env, scope, target, facts, covered),
+        Component::OrgLogging => org_logging(env, scope, target, covered),
+        Component::Alarms => alarms(env, covered),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -233,6 +234,7 @@ fn regional_baseline(
     scope: &Scope,
     target: &Target,
     facts: &TargetState,
+    covered: &Covered,
 ) -> Value {
     let home = target.region == env.home_region;
     let isolation = env
@@ -244,19 +246,29 @@ fn regional_baseline(
         ForensicNames::new(env, &Target::new(account.clone(), env.home_region.clone()))
             .log_archive_bucket
     });
+    // A VPC whose existing flow log or association meets the settings gets none from
+    // irready: duplicates cost money and record nothing new.
+    let flow_logs_on = logging.is_some_and(|l| l.flow_logs.is_some());
+    let query_logs_on = logging.is_some_and(|l| l.dns_query_logs);
     let vpcs: Vec<Value> = covered_vpcs(facts)
         .map(|vpc| {
             json!({
                 "id": vpc.id,
                 "logical": vpc.id.trim_start_matches("vpc-"),
+                "flow_log": flow_logs_on && !covered.flow_logs.contains(&vpc.id),
+                "query_log": query_logs_on && !covered.query_logs.contains(&vpc.id),
             })
         })
         .collect();
+    // GuardDuty and Config allow one detector and one recorder per account and region:
+    // where one exists outside irready, irready makes none.
     let guardduty = logging
         .and_then(|l| l.guardduty.as_ref())
+        .filter(|_| !covered.detector)
         .map(|g| json!({ "features": g.features }));
     let config = logging.and_then(|l| l.config.as_ref()).map(|c| {
         json!({
+            "recorder": !covered.recorder,
             "recorder_name": format!("irready-{}", env.name),
             "all_supported": c.all_supported,
             "include_global": home,
@@ -286,7 +298,7 @@ fn regional_baseline(
     })
 }
 
-fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
+fn org_logging(env: &Environment, scope: &Scope, target: &Target, covered: &Covered) -> Value {
     let trail = env
         .logging
         .as_ref()
@@ -310,6 +322,8 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
         })
         .collect();
     json!({
+        // An existing trail meets the control: the stack holds no trail of its own.
+        "existing_trail": covered.trail.as_ref().map(|t| &t.arn),
         "organization": trail.organization && scope.organization.enabled,
         "trail_name": format!("irready-{}", env.name),
         "log_group": format!("/irready/{}/cloudtrail", env.name),
@@ -325,7 +339,7 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
     })
 }
 
-fn alarms(env: &Environment) -> Value {
+fn alarms(env: &Environment, covered: &Covered) -> Value {
     let breakglass = env
         .access
         .as_ref()
@@ -353,9 +367,15 @@ fn alarms(env: &Environment) -> Value {
         "The breakglass role was assumed",
         &breakglass_pattern,
     ));
+    // On the existing trail's log group where an existing trail stands for irready's.
+    let log_group = covered
+        .trail
+        .as_ref()
+        .and_then(|t| t.log_group.clone())
+        .unwrap_or_else(|| format!("/irready/{}/cloudtrail", env.name));
     json!({
         "topic_name": format!("irready-{}-alarms", env.name),
-        "log_group": format!("/irready/{}/cloudtrail", env.name),
+        "log_group": log_group,
         "namespace": format!("irready/{}", env.name),
         "alarms": alarms,
     })

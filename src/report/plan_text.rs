@@ -8,7 +8,8 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{
-    Fingerprint, Plan, PropertyChange, ResourceAction, ResourceChange, StackAction, StackPlan,
+    ExistingFinding, Fingerprint, Plan, PropertyChange, ResourceAction, ResourceChange,
+    StackAction, StackPlan, Verdict,
 };
 
 /// Values longer than this, or structured, are shown as a line diff rather than inline.
@@ -32,6 +33,10 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         if stack.action.is_change() || verbose {
             stack_text(&mut out, plan, stack);
         }
+    }
+
+    if !plan.existing.is_empty() {
+        existing_text(&mut out, plan);
     }
 
     if !plan.errors.is_empty() {
@@ -91,6 +96,60 @@ pub fn summary_line(plan: &Plan) -> String {
         plan.scanned.accounts,
         plan.scanned.regions
     )
+}
+
+/// Resources made outside irready, one line each with the gaps and what happens:
+/// `=` satisfied (irready plans nothing for it), `~` falls short, `!` conflict.
+fn existing_text(out: &mut String, plan: &Plan) {
+    let _ = writeln!(
+        out,
+        "{}",
+        style("Existing resources outside irready:").bold()
+    );
+    for finding in &plan.existing {
+        existing_line(out, plan, finding);
+    }
+    out.push('\n');
+}
+
+fn existing_line(out: &mut String, plan: &Plan, finding: &ExistingFinding) {
+    let mut subject = format!(
+        "{} / {}  {}",
+        plan.account_label(&finding.target.account),
+        finding.target.region,
+        finding.control.label()
+    );
+    if let Some(vpc) = &finding.vpc {
+        let _ = write!(subject, " on {vpc}");
+    }
+    let id = &finding.resource_id;
+    match &finding.verdict {
+        Verdict::Satisfied { note } => {
+            let mut line = format!("{subject}: satisfied by existing {id}");
+            if let Some(note) = note {
+                let _ = write!(line, " ({note})");
+            }
+            let _ = writeln!(out, "  {} {line}", style("=").green());
+        }
+        Verdict::FallsShort { gaps, remedy } => {
+            let _ = writeln!(
+                out,
+                "  {} {subject}: existing {id} falls short: {}",
+                style("~").yellow(),
+                gaps.join("; ")
+            );
+            let _ = writeln!(out, "      → {remedy}");
+        }
+        Verdict::Conflict { gaps, instruction } => {
+            let _ = writeln!(
+                out,
+                "  {} {subject}: conflict with existing {id}: {}",
+                style("!").red().bold(),
+                gaps.join("; ")
+            );
+            let _ = writeln!(out, "      → {instruction}");
+        }
+    }
 }
 
 fn action_style(action: ResourceAction, text: String) -> StyledObject<String> {
