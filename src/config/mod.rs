@@ -371,8 +371,22 @@ fn serde_diagnostic(
         message.truncate(cut);
     }
     // It also prefixes the path of the enclosing mapping, which the field already says.
+    let mut field = field;
+    let mut position = position;
     if let Some((prefix, rest)) = message.split_once(": ") {
         if !prefix.contains(' ') && field.starts_with(prefix) {
+            message = rest.to_owned();
+        }
+    }
+    // A path inside settings read through a `Toggle` comes next: point at that field.
+    if let Some((inner, rest)) = message.split_once(": ") {
+        let is_path = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
+        if is_path && !field.is_empty() {
+            field = format!("{field}.{inner}");
+            position = index.lookup(&field);
             message = rest.to_owned();
         }
     }

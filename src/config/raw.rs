@@ -97,9 +97,19 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
         match serde_yaml::Value::deserialize(deserializer)? {
             serde_yaml::Value::Bool(true) => Ok(Self::On(T::default())),
             serde_yaml::Value::Bool(false) => Ok(Self::Off),
-            settings => T::deserialize(settings)
+            // The path inside the settings goes into the message (`adopt: invalid
+            // type ...`), where the loader turns it back into the field and its position.
+            settings => serde_path_to_error::deserialize(settings)
                 .map(Self::On)
-                .map_err(de::Error::custom),
+                .map_err(|err| {
+                    let path = err.path().to_string();
+                    let inner = err.into_inner();
+                    if path == "." {
+                        de::Error::custom(inner)
+                    } else {
+                        de::Error::custom(format_args!("{path}: {inner}"))
+                    }
+                }),
         }
     }
 }
