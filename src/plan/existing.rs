@@ -327,7 +327,7 @@ pub fn detector(spec: &GuardDutySpec, target: &Target, found: &DetectorFact) -> 
         Verdict::Conflict {
             instruction: format!(
                 "detector {id} exists and {}: enable that on it (aws guardduty update-detector \
-                 --detector-id {id} in {}), or set `logging.guardduty.adopt: true` to accept \
+                 --detector-id {id} --region {}), or set `logging.guardduty.adopt: true` to accept \
                  it as it is. GuardDuty allows one detector per account and region, so irready \
                  plans none here",
                 gaps.join(", "),

@@ -140,12 +140,12 @@ fn existing_line(out: &mut String, plan: &Plan, finding: &ExistingFinding) {
             );
             let _ = writeln!(out, "      → {remedy}");
         }
-        Verdict::Conflict { gaps, instruction } => {
+        // The instruction names the gaps itself.
+        Verdict::Conflict { instruction, .. } => {
             let _ = writeln!(
                 out,
-                "  {} {subject}: conflict with existing {id}: {}",
+                "  {} {subject}: conflict with existing {id}",
                 style("!").red().bold(),
-                gaps.join("; ")
             );
             let _ = writeln!(out, "      → {instruction}");
         }
