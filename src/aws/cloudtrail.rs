@@ -30,8 +30,9 @@ pub struct TrailFact {
     pub data_event_types: BTreeSet<String>,
 }
 
-/// Every trail visible in `region` (its own and other regions' multi-region trails),
-/// with its logging status and event selectors, sorted by ARN.
+/// Every trail visible in `region` (its own and other regions' multi-region trails) but
+/// those named in `leave_out` (irready's own, by name or ARN), with its logging status
+/// and event selectors, sorted by ARN.
 ///
 /// Status and selectors are read in the trail's home region by ARN: CloudTrail answers
 /// for a trail only there, and by ARN also for trails another account owns.
@@ -39,6 +40,7 @@ pub async fn trails(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
+    leave_out: &BTreeSet<String>,
 ) -> AwsResult<Vec<TrailFact>> {
     let out = aws
         .cloudtrail(session, region)
@@ -52,6 +54,9 @@ pub async fn trails(
         let (Some(name), Some(arn)) = (trail.name(), trail.trail_arn()) else {
             continue;
         };
+        if leave_out.contains(name) || leave_out.contains(arn) {
+            continue;
+        }
         let home_region = trail.home_region().unwrap_or(region.as_str()).to_owned();
         let home: Region = home_region.parse().unwrap_or_else(|_| region.clone());
         let client = aws.cloudtrail(session, &home);

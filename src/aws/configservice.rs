@@ -1,6 +1,8 @@
 //! AWS Config reads used by discovery: the configuration recorder of a target, whether
 //! it records, and its delivery channel.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::addr::Region;
@@ -19,12 +21,14 @@ pub struct RecorderFact {
     pub has_delivery_channel: bool,
 }
 
-/// The recorders of the target, sorted by name (AWS Config allows one per account and
-/// region), each with its status and the region's delivery channel.
+/// The recorders of the target but those in `leave_out` (irready's own), sorted by name
+/// (AWS Config allows one per account and region), each with its status and the region's
+/// delivery channel.
 pub async fn recorders(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
+    leave_out: &BTreeSet<String>,
 ) -> AwsResult<Vec<RecorderFact>> {
     let client = aws.config_service(session, region);
     let out = client
@@ -32,7 +36,12 @@ pub async fn recorders(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("config:DescribeConfigurationRecorders", e))?;
-    if out.configuration_recorders().is_empty() {
+    let outside: Vec<_> = out
+        .configuration_recorders()
+        .iter()
+        .filter(|r| r.name().is_some_and(|n| !leave_out.contains(n)))
+        .collect();
+    if outside.is_empty() {
         return Ok(Vec::new());
     }
     let status = client
@@ -46,9 +55,8 @@ pub async fn recorders(
         .await
         .map_err(|e| AwsError::from_sdk("config:DescribeDeliveryChannels", e))?;
     let channel = channels.delivery_channels().first();
-    let mut recorders: Vec<RecorderFact> = out
-        .configuration_recorders()
-        .iter()
+    let mut recorders: Vec<RecorderFact> = outside
+        .into_iter()
         .map(|r| {
             let name = r.name().unwrap_or_default().to_owned();
             let group = r.recording_group();

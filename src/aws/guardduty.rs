@@ -1,6 +1,6 @@
 //! GuardDuty reads used by discovery: the detector of a target and its protection plans.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,12 +19,14 @@ pub struct DetectorFact {
     pub features: BTreeMap<String, String>,
 }
 
-/// The detectors of the target, sorted by id. GuardDuty allows one per account and
-/// region; a list keeps the reading honest if a service ever returns more.
+/// The detectors of the target but those in `leave_out` (irready's own, not described),
+/// sorted by id. GuardDuty allows one per account and region; a list keeps the reading
+/// honest if a service ever returns more.
 pub async fn detectors(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
+    leave_out: &BTreeSet<String>,
 ) -> AwsResult<Vec<DetectorFact>> {
     let client = aws.guardduty(session, region);
     let mut ids = Vec::new();
@@ -33,6 +35,7 @@ pub async fn detectors(
         let page = page.map_err(|e| AwsError::from_sdk("guardduty:ListDetectors", e))?;
         ids.extend(page.detector_ids().iter().cloned());
     }
+    ids.retain(|id| !leave_out.contains(id));
     ids.sort();
     let mut detectors = Vec::new();
     for id in ids {

@@ -1,7 +1,7 @@
 //! Route 53 Resolver reads used by discovery: which VPCs have DNS query logging, and
 //! where it goes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,12 +22,15 @@ pub struct QueryLogAssociationFact {
     pub status: String,
 }
 
-/// Every query log config association of the target, sorted by id. The configs are read
-/// only when there is an association to describe.
+/// The query log config associations of the target on `vpcs`, but those in `leave_out`
+/// (irready's own), sorted by id. The configs are read only when there is an association
+/// to describe.
 pub async fn query_log_associations(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
+    vpcs: &BTreeSet<String>,
+    leave_out: &BTreeSet<String>,
 ) -> AwsResult<Vec<QueryLogAssociationFact>> {
     let client = aws.route53resolver(session, region);
     let mut raw = Vec::new();
@@ -45,6 +48,10 @@ pub async fn query_log_associations(
                 .cloned(),
         );
     }
+    raw.retain(|a| {
+        a.resource_id().is_some_and(|v| vpcs.contains(v))
+            && a.id().is_some_and(|id| !leave_out.contains(id))
+    });
     if raw.is_empty() {
         return Ok(Vec::new());
     }

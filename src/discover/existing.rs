@@ -3,9 +3,10 @@
 //! environment could count, read only where a component that has such a control goes.
 //!
 //! irready's own resources are not "existing": they are recognised by the physical ids of
-//! irready's stacks in the target (ListStackResources), read only when something was
-//! found. Neither names nor tags would do: a detector's id is random, and CloudFormation
-//! tags only some resource types with their stack.
+//! irready's stacks in the target (ListStackResources, one call where such a stack
+//! exists), and left out before they are described further. Neither names nor tags would
+//! do: a detector's id is random, and CloudFormation tags only some resource types with
+//! their stack.
 
 use std::collections::BTreeSet;
 
@@ -59,14 +60,6 @@ pub struct Listed {
 }
 
 impl Listed {
-    pub fn is_empty(&self) -> bool {
-        self.trails.is_empty()
-            && self.detectors.is_empty()
-            && self.recorders.is_empty()
-            && self.flow_logs.is_empty()
-            && self.query_log_associations.is_empty()
-    }
-
     /// What remains once resources whose id (or trail name) is among `owned`, the
     /// physical ids of irready's stacks, are set apart; flow logs and associations only
     /// for `vpcs`.
@@ -109,32 +102,27 @@ pub async fn read(
     if !needs.any() {
         return Ok(Existing::default());
     }
+    // irready's own resources first, so that only the others are described further.
+    let mut owned = BTreeSet::new();
+    for stack in own_stacks {
+        owned.extend(cfn::physical_ids(aws, session, region, stack).await?);
+    }
     let mut listed = Listed::default();
     if needs.trails {
-        listed.trails = cloudtrail::trails(aws, session, region).await?;
+        listed.trails = cloudtrail::trails(aws, session, region, &owned).await?;
     }
     if needs.detector {
-        listed.detectors = guardduty::detectors(aws, session, region).await?;
+        listed.detectors = guardduty::detectors(aws, session, region, &owned).await?;
     }
     if needs.recorder {
-        listed.recorders = configservice::recorders(aws, session, region).await?;
+        listed.recorders = configservice::recorders(aws, session, region, &owned).await?;
     }
     if needs.flow_logs && !vpcs.is_empty() {
         listed.flow_logs = ec2::flow_logs(aws, session, region).await?;
-        listed.flow_logs.retain(|f| vpcs.contains(&f.resource_id));
     }
     if needs.query_logs && !vpcs.is_empty() {
         listed.query_log_associations =
-            resolver::query_log_associations(aws, session, region).await?;
-        listed
-            .query_log_associations
-            .retain(|a| vpcs.contains(&a.vpc_id));
-    }
-    let mut owned = BTreeSet::new();
-    if !listed.is_empty() {
-        for stack in own_stacks {
-            owned.extend(cfn::physical_ids(aws, session, region, stack).await?);
-        }
+            resolver::query_log_associations(aws, session, region, vpcs, &owned).await?;
     }
     Ok(listed.outside(&owned, vpcs))
 }
