@@ -10,8 +10,9 @@ use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
 use crate::config::Environment;
 use crate::discover::{self, DiscoverError, Discovery};
+use crate::plan::existing::Evaluation;
 use crate::plan::{self, diff, ImageAction, ImagePlan, Plan, PlanInput, Scanned, TargetError};
-use crate::render::{self, Inputs, RenderedStack, Renderer};
+use crate::render::{self, Covered, Inputs, RenderedStack, Renderer};
 
 impl Sessions for Discovery {
     fn session(&self, account: &AccountId) -> Option<AccountSession> {
@@ -27,6 +28,15 @@ pub enum WorkflowError {
     Render(#[from] render::RenderError),
 }
 
+/// Weighs what exists outside irready in every target discovery could read.
+pub fn weigh_existing(env: &Environment, discovery: &Discovery) -> Evaluation {
+    let states = discovery
+        .targets
+        .iter()
+        .filter_map(|(target, state)| state.as_ref().ok().map(|s| (target, s)));
+    plan::existing::evaluate(env, &discovery.scope, states)
+}
+
 /// What rendering produced: a stack for every placement whose target discovery could
 /// read, the analysis images each region uses, and an error for every target that could
 /// not be read or rendered.
@@ -39,8 +49,10 @@ pub struct Rendered {
 pub fn render_all(
     env: &Environment,
     discovery: &Discovery,
+    covered: &BTreeMap<Target, Covered>,
 ) -> Result<Rendered, render::RenderError> {
     let renderer = Renderer::new();
+    let nothing = Covered::default();
     let (images, image_errors) = match &discovery.scope.forensic_account {
         Some(account) => plan::images::resolve(env, account, &discovery.targets),
         None => (Vec::new(), Vec::new()),
@@ -76,6 +88,10 @@ pub fn render_all(
         None => render::placements(env, &discovery.scope),
     };
     for placement in placements {
+        let covered = covered.get(&placement.target).unwrap_or(&nothing);
+        if !covered.places(placement.component) {
+            continue;
+        }
         let Some(Ok(state)) = discovery.targets.get(&placement.target) else {
             continue;
         };
@@ -94,7 +110,14 @@ pub fn render_all(
             });
         }
         if !blocked {
-            stacks.push(renderer.render(env, &discovery.scope, &placement, state, &inputs)?);
+            stacks.push(renderer.render(
+                env,
+                &discovery.scope,
+                &placement,
+                state,
+                &inputs,
+                covered,
+            )?);
         }
     }
     errors.extend(
@@ -126,11 +149,12 @@ pub async fn prepare_plan(
     parallelism: usize,
 ) -> Result<Prepared, WorkflowError> {
     let discovery = discover::discover(aws, env, parallelism).await?;
+    let evaluation = weigh_existing(env, &discovery);
     let Rendered {
         stacks: mut rendered,
         images,
         mut errors,
-    } = render_all(env, &discovery)?;
+    } = render_all(env, &discovery, &evaluation.covered)?;
 
     let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
         .targets
@@ -209,6 +233,7 @@ pub async fn prepare_plan(
         images,
         create_account: scope.pending_forensic.clone(),
         errors,
+        existing: evaluation.findings,
         now: chrono::Utc::now(),
     });
     Ok(Prepared { discovery, plan })

@@ -712,6 +712,7 @@ mod tests {
             },
             stacks,
             errors: Vec::new(),
+            existing: Vec::new(),
         }
     }
 

@@ -339,3 +339,29 @@ pub async fn stack_events(
     events.reverse();
     Ok(events)
 }
+
+/// The physical ids of a stack's resources (ListStackResources): what tells irready's own
+/// detector, recorder, trail or flow log apart from one made outside it.
+pub async fn physical_ids(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+) -> AwsResult<std::collections::BTreeSet<String>> {
+    let client = aws.cloudformation(session, region);
+    let mut pages = client
+        .list_stack_resources()
+        .stack_name(stack)
+        .into_paginator()
+        .send();
+    let mut ids = std::collections::BTreeSet::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("cloudformation:ListStackResources", e))?;
+        ids.extend(
+            page.stack_resource_summaries()
+                .iter()
+                .filter_map(|r| r.physical_resource_id().map(str::to_owned)),
+        );
+    }
+    Ok(ids)
+}

@@ -230,3 +230,53 @@ pub async fn image_state(
         .next()
         .map(|i| i.state))
 }
+
+/// A flow log as the flow log control needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FlowLogFact {
+    pub id: String,
+    /// The VPC, subnet or interface it watches.
+    pub resource_id: String,
+    /// `ALL`, `ACCEPT` or `REJECT`.
+    pub traffic: String,
+    /// `s3`, `cloud-watch-logs` or `kinesis-data-firehose`.
+    pub destination_type: String,
+    pub destination: Option<String>,
+    pub aggregation_seconds: Option<i32>,
+}
+
+/// Every flow log of the target, sorted by id.
+pub async fn flow_logs(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<Vec<FlowLogFact>> {
+    let client = aws.ec2(session, region);
+    let mut pages = client.describe_flow_logs().into_paginator().send();
+    let mut flow_logs = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeFlowLogs", e))?;
+        for flow_log in page.flow_logs() {
+            flow_logs.push(FlowLogFact {
+                id: flow_log.flow_log_id().unwrap_or_default().to_owned(),
+                resource_id: flow_log.resource_id().unwrap_or_default().to_owned(),
+                traffic: flow_log
+                    .traffic_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                destination_type: flow_log
+                    .log_destination_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                // CloudWatch Logs destinations are named by group, not ARN, in older APIs.
+                destination: flow_log
+                    .log_destination()
+                    .or(flow_log.log_group_name())
+                    .map(str::to_owned),
+                aggregation_seconds: flow_log.max_aggregation_interval(),
+            });
+        }
+    }
+    flow_logs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(flow_logs)
+}

@@ -6,9 +6,13 @@
 //! in the submodules.
 
 pub mod cfn;
+pub mod cloudtrail;
+pub mod configservice;
 pub mod ec2;
+pub mod guardduty;
 pub mod iam;
 pub mod org;
+pub mod resolver;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -375,6 +379,54 @@ impl Aws {
             .interceptor(self.interceptor())
             .build();
         aws_sdk_ec2::Client::from_conf(config)
+    }
+
+    pub fn cloudtrail(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+    ) -> aws_sdk_cloudtrail::Client {
+        let config = aws_sdk_cloudtrail::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(config)
+    }
+
+    pub fn guardduty(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+    ) -> aws_sdk_guardduty::Client {
+        let config = aws_sdk_guardduty::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_guardduty::Client::from_conf(config)
+    }
+
+    pub fn config_service(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+    ) -> aws_sdk_config::Client {
+        let config = aws_sdk_config::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_config::Client::from_conf(config)
+    }
+
+    pub fn route53resolver(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+    ) -> aws_sdk_route53resolver::Client {
+        let config = aws_sdk_route53resolver::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_route53resolver::Client::from_conf(config)
     }
 
     pub fn iam(&self, session: &AccountSession) -> aws_sdk_iam::Client {

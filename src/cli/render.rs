@@ -25,7 +25,9 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
     let discovery = discover::discover(&aws, &env, args.aws.parallelism.into()).await?;
-    let workflow::Rendered { stacks, errors, .. } = workflow::render_all(&env, &discovery)?;
+    let evaluation = workflow::weigh_existing(&env, &discovery);
+    let workflow::Rendered { stacks, errors, .. } =
+        workflow::render_all(&env, &discovery, &evaluation.covered)?;
     for stack in &stacks {
         let dir = args
             .out

@@ -316,11 +316,18 @@ pub const GUARDDUTY_FEATURES: &[(&str, &str)] = &[
 pub struct GuardDutySpec {
     /// GuardDuty's feature names (`S3_DATA_EVENTS`, ...), sorted.
     pub features: Vec<&'static str>,
+    /// Accept a detector made outside irready as it is, gaps and all, instead of
+    /// reporting a conflict. GuardDuty allows one detector per account and region, so
+    /// irready never plans a second one either way.
+    pub adopt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigRecorderSpec {
     pub all_supported: bool,
+    /// Accept a recorder made outside irready as it is, gaps and all, instead of
+    /// reporting a conflict. AWS Config allows one recorder per account and region.
+    pub adopt: bool,
 }
 
 /// The environment file, validated. Names of accounts and OUs are resolved by discovery.
@@ -403,8 +410,22 @@ fn serde_diagnostic(
         message.truncate(cut);
     }
     // It also prefixes the path of the enclosing mapping, which the field already says.
+    let mut field = field;
+    let mut position = position;
     if let Some((prefix, rest)) = message.split_once(": ") {
         if !prefix.contains(' ') && field.starts_with(prefix) {
+            message = rest.to_owned();
+        }
+    }
+    // A path inside settings read through a `Toggle` comes next: point at that field.
+    if let Some((inner, rest)) = message.split_once(": ") {
+        let is_path = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
+        if is_path && !field.is_empty() {
+            field = format!("{field}.{inner}");
+            position = index.lookup(&field);
             message = rest.to_owned();
         }
     }
@@ -1181,13 +1202,17 @@ impl Resolver {
                 }
                 features.sort_unstable();
                 features.dedup();
-                Some(GuardDutySpec { features })
+                Some(GuardDutySpec {
+                    features,
+                    adopt: g.adopt,
+                })
             }
         };
         let config = match raw.config {
             Toggle::Off => None,
             Toggle::On(c) => Some(ConfigRecorderSpec {
                 all_supported: c.all_supported,
+                adopt: c.adopt,
             }),
         };
         Some(LoggingSpec {

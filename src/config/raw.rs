@@ -97,9 +97,19 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
         match serde_yaml::Value::deserialize(deserializer)? {
             serde_yaml::Value::Bool(true) => Ok(Self::On(T::default())),
             serde_yaml::Value::Bool(false) => Ok(Self::Off),
-            settings => T::deserialize(settings)
+            // The path inside the settings goes into the message (`adopt: invalid
+            // type ...`), where the loader turns it back into the field and its position.
+            settings => serde_path_to_error::deserialize(settings)
                 .map(Self::On)
-                .map_err(de::Error::custom),
+                .map_err(|err| {
+                    let path = err.path().to_string();
+                    let inner = err.into_inner();
+                    if path == "." {
+                        de::Error::custom(inner)
+                    } else {
+                        de::Error::custom(format_args!("{path}: {inner}"))
+                    }
+                }),
         }
     }
 }
@@ -160,12 +170,15 @@ fn default_aggregation() -> u32 {
 pub struct RawGuardDuty {
     #[serde(default = "default_features")]
     pub features: Vec<String>,
+    #[serde(default)]
+    pub adopt: bool,
 }
 
 impl Default for RawGuardDuty {
     fn default() -> Self {
         Self {
             features: default_features(),
+            adopt: false,
         }
     }
 }
@@ -181,12 +194,15 @@ fn default_features() -> Vec<String> {
 pub struct RawConfigRecorder {
     #[serde(default = "default_true")]
     pub all_supported: bool,
+    #[serde(default)]
+    pub adopt: bool,
 }
 
 impl Default for RawConfigRecorder {
     fn default() -> Self {
         Self {
             all_supported: true,
+            adopt: false,
         }
     }
 }

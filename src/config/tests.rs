@@ -95,3 +95,14 @@ fn defaults_fill_what_the_file_leaves_out() {
         PrincipalRef::AccountRoot(AccountRef::Name("security".into()))
     );
 }
+
+#[test]
+fn adopt_is_off_unless_the_environment_says_so() {
+    let source = "name: demo\nhome_region: us-east-1\nregions: [us-east-1]\n\
+                  forensic:\n  account: forensics\n\
+                  logging:\n  guardduty: { adopt: true }\n";
+    let env = parse(Path::new("x.yaml"), source).expect("valid");
+    let logging = env.logging.expect("logging");
+    assert!(logging.guardduty.expect("guardduty").adopt);
+    assert!(!logging.config.expect("config").adopt);
+}

@@ -5,6 +5,7 @@
 //! Read-only. A target that cannot be read (role cannot be assumed, access denied) is
 //! recorded as an error for that target; the others are still read.
 
+pub mod existing;
 pub mod organization;
 pub mod scope;
 
@@ -17,6 +18,7 @@ use crate::aws::cfn::{self, DeployedStack};
 use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
 use crate::aws::{ec2, iam, org, AccountSession, Aws, AwsError};
 use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
+pub use existing::{Existing, ExistingNeeds};
 pub use organization::Organization;
 
 use crate::render::Component;
@@ -62,6 +64,8 @@ pub struct TargetState {
     /// The analysis images seen here, by image name: read in the forensic account's
     /// analysis regions.
     pub images: BTreeMap<String, ImageSighting>,
+    /// What exists outside irready that the environment's controls could count.
+    pub existing: Existing,
 }
 
 /// What discovery saw of one analysis image in one region.
@@ -85,6 +89,7 @@ pub struct Needs {
     pub vpcs: bool,
     pub config_role: bool,
     pub images: bool,
+    pub existing: ExistingNeeds,
 }
 
 /// The name of AWS Config's service-linked role.
@@ -247,12 +252,18 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
                 entry.vpcs = true;
                 let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
                 entry.config_role = records && placement.target.region == env.home_region;
+                if let Some(logging) = &env.logging {
+                    entry.existing.detector = logging.guardduty.is_some();
+                    entry.existing.recorder = logging.config.is_some();
+                    entry.existing.flow_logs = logging.flow_logs.is_some();
+                    entry.existing.query_logs = logging.dns_query_logs;
+                }
             }
+            Component::OrgLogging => entry.existing.trails = true,
             Component::Access
             | Component::Alarms
             | Component::BreakglassAlerts
-            | Component::ForensicCore
-            | Component::OrgLogging => {}
+            | Component::ForensicCore => {}
         }
     }
     needs
@@ -265,7 +276,7 @@ async fn read_target(
     region: &Region,
     needs: Needs,
 ) -> Result<TargetState, AwsError> {
-    let stacks = cfn::list_stacks(aws, session, region)
+    let stacks: BTreeMap<String, DeployedStack> = cfn::list_stacks(aws, session, region)
         .await?
         .into_iter()
         .filter(|s| is_managed_by(s, &env.name))
@@ -291,13 +302,27 @@ async fn read_target(
     } else {
         BTreeMap::new()
     };
-    Ok(TargetState {
+    // The stacks that hold irready's own trail, detector, recorder, flow logs and
+    // associations.
+    let own_stacks: Vec<String> = [Component::OrgLogging, Component::RegionalBaseline]
+        .into_iter()
+        .map(|c| c.stack_name(&env.name))
+        .filter(|name| stacks.contains_key(name))
+        .collect();
+    let mut state = TargetState {
         stacks,
         s3_prefix_list,
         vpcs,
         config_role_exists,
         images,
-    })
+        existing: Existing::default(),
+    };
+    let covered: BTreeSet<String> = crate::render::covered_vpcs(&state)
+        .map(|v| v.id.clone())
+        .collect();
+    state.existing =
+        existing::read(aws, session, region, needs.existing, &own_stacks, &covered).await?;
+    Ok(state)
 }
 
 /// The analysis images in one region of the forensic account: one lookup per image the

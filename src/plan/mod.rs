@@ -4,6 +4,7 @@
 
 mod create_only;
 pub mod diff;
+pub mod existing;
 pub mod images;
 pub mod model;
 
@@ -36,6 +37,8 @@ pub struct PlanInput<'a> {
     pub create_account: Option<crate::discover::scope::PendingAccount>,
     /// Targets that could not be read or rendered.
     pub errors: Vec<TargetError>,
+    /// Existing resources weighed against the controls (`existing::evaluate`).
+    pub existing: Vec<ExistingFinding>,
     pub now: DateTime<Utc>,
 }
 
@@ -256,5 +259,6 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         create_account: input.create_account,
         images: input.images,
         errors,
+        existing: input.existing,
     }
 }

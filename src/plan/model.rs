@@ -34,6 +34,74 @@ pub struct Plan {
     pub images: Vec<super::ImagePlan>,
     /// Targets that could not be read or planned; their stacks are absent from `stacks`.
     pub errors: Vec<TargetError>,
+    /// Resources made outside irready that the environment's controls count, and what
+    /// the plan does about each; sorted by target, control, VPC and resource. Absent
+    /// from plans written before irready read them.
+    #[serde(default)]
+    pub existing: Vec<ExistingFinding>,
+}
+
+/// A control of the environment that a resource made outside irready can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Control {
+    /// The organization (or account) trail of the management account.
+    Trail,
+    /// The CIS metric filters and alarms on the trail's log group.
+    CisAlarms,
+    GuardDuty,
+    ConfigRecorder,
+    FlowLogs,
+    DnsQueryLogs,
+}
+
+impl Control {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Trail => "trail",
+            Self::CisAlarms => "CIS alarms",
+            Self::GuardDuty => "GuardDuty detector",
+            Self::ConfigRecorder => "Config recorder",
+            Self::FlowLogs => "flow logs",
+            Self::DnsQueryLogs => "DNS query logs",
+        }
+    }
+}
+
+/// One existing resource weighed against the settings of a control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistingFinding {
+    pub target: Target,
+    pub control: Control,
+    /// The existing resource: trail ARN, detector id, recorder name, flow log id or
+    /// query log config association id.
+    pub resource_id: String,
+    /// The VPC concerned, for flow logs and DNS query logs.
+    #[serde(default)]
+    pub vpc: Option<String>,
+    pub verdict: Verdict,
+}
+
+/// How an existing resource measures up, and what irready does about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Verdict {
+    /// It meets the settings: irready leaves its own resource out of the template.
+    Satisfied {
+        /// What else follows from it (where the alarms go), for display.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// It does not meet them; `remedy` says what irready does (adds its own beside it,
+    /// or leaves an adopted one as it is).
+    FallsShort { gaps: Vec<String>, remedy: String },
+    /// It does not meet them and irready cannot add its own beside it (one detector or
+    /// recorder per account and region): nothing is planned for the control here until
+    /// someone follows `instruction`.
+    Conflict {
+        gaps: Vec<String>,
+        instruction: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState};
 
-use super::{Component, Inputs, RenderError};
+use super::{Component, Covered, Inputs, RenderError};
 use crate::plan::DeferredValue;
 
 /// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
@@ -25,12 +25,13 @@ const INTERFACE_ENDPOINTS: &[(&str, &str)] = &[
 pub fn build(
     env: &Environment,
     scope: &Scope,
-    component: Component,
-    target: &Target,
+    placement: &super::Placement,
     facts: &TargetState,
     inputs: &Inputs,
     deferred: &mut Vec<DeferredValue>,
+    covered: &Covered,
 ) -> Result<Value, RenderError> {
+    let (component, target) = (placement.component, &placement.target);
     let common = json!({
         "environment": env.name,
         "account": target.account,
@@ -43,10 +44,10 @@ pub fn build(
         Component::ForensicVpc => forensic_vpc(env, target, facts, inputs, deferred)?,
         Component::ForensicCore => forensic_core(env, scope, target),
         Component::RegionalBaseline => {
-            regional_baseline(env, scope, target, facts, inputs, deferred)
+            regional_baseline(env, scope, target, facts, inputs, deferred, covered)
         }
-        Component::OrgLogging => org_logging(env, scope, target),
-        Component::Alarms => alarms(env),
+        Component::OrgLogging => org_logging(env, scope, target, covered),
+        Component::Alarms => alarms(env, covered),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {
@@ -309,6 +310,7 @@ fn regional_baseline(
     facts: &TargetState,
     inputs: &Inputs,
     deferred: &mut Vec<DeferredValue>,
+    covered: &Covered,
 ) -> Value {
     let home = target.region == env.home_region;
     let isolation = env
@@ -323,28 +325,40 @@ fn regional_baseline(
     let log_archive = forensic_home
         .as_ref()
         .map(|home| ForensicNames::new(env, home).log_archive_bucket);
+    // A VPC whose existing flow log or association meets the settings gets none from
+    // irready: duplicates cost money and record nothing new.
+    let flow_logs_on = logging.is_some_and(|l| l.flow_logs.is_some());
+    let query_logs_on = logging.is_some_and(|l| l.dns_query_logs);
     let vpcs: Vec<Value> = covered_vpcs(facts)
         .map(|vpc| {
             json!({
                 "id": vpc.id,
                 "logical": vpc.id.trim_start_matches("vpc-"),
+                "flow_log": flow_logs_on && !covered.flow_logs.contains(&vpc.id),
+                "query_log": query_logs_on && !covered.query_logs.contains(&vpc.id),
             })
         })
         .collect();
-    // Findings are exported into the log archive, encrypted with its key: GuardDuty takes
-    // only a key ARN, whose id exists once the forensic core stack does.
-    let guardduty = logging.and_then(|l| l.guardduty.as_ref()).map(|g| {
-        let export = forensic_home.as_ref().zip(log_archive.as_ref()).map(|(home, bucket)| {
-            let core = StackAddr::new(home, Component::ForensicCore.stack_name(&env.name));
-            json!({
-                "destination_arn": format!("arn:aws:s3:::{bucket}/guardduty/{}", target.account),
-                "key_arn": inputs.output(&core, "LogArchiveKeyArn", deferred),
-            })
+    // GuardDuty and Config allow one detector and one recorder per account and region:
+    // where one exists outside irready, irready makes none. Findings are exported into the
+    // log archive, encrypted with its key: GuardDuty takes only a key ARN, whose id exists
+    // once the forensic core stack does.
+    let guardduty = logging
+        .and_then(|l| l.guardduty.as_ref())
+        .filter(|_| !covered.detector)
+        .map(|g| {
+            let export = forensic_home.as_ref().zip(log_archive.as_ref()).map(|(home, bucket)| {
+                let core = StackAddr::new(home, Component::ForensicCore.stack_name(&env.name));
+                json!({
+                    "destination_arn": format!("arn:aws:s3:::{bucket}/guardduty/{}", target.account),
+                    "key_arn": inputs.output(&core, "LogArchiveKeyArn", deferred),
+                })
+            });
+            json!({ "features": g.features, "export": export })
         });
-        json!({ "features": g.features, "export": export })
-    });
     let config = logging.and_then(|l| l.config.as_ref()).map(|c| {
         json!({
+            "recorder": !covered.recorder,
             "recorder_name": format!("irready-{}", env.name),
             "all_supported": c.all_supported,
             "include_global": home,
@@ -374,7 +388,7 @@ fn regional_baseline(
     })
 }
 
-fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
+fn org_logging(env: &Environment, scope: &Scope, target: &Target, covered: &Covered) -> Value {
     let trail = env
         .logging
         .as_ref()
@@ -398,6 +412,8 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
         })
         .collect();
     json!({
+        // An existing trail meets the control: the stack holds no trail of its own.
+        "existing_trail": covered.trail.as_ref().map(|t| &t.arn),
         "organization": trail.organization && scope.organization.enabled,
         "trail_name": format!("irready-{}", env.name),
         "log_group": format!("/irready/{}/cloudtrail", env.name),
@@ -413,7 +429,7 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target) -> Value {
     })
 }
 
-fn alarms(env: &Environment) -> Value {
+fn alarms(env: &Environment, covered: &Covered) -> Value {
     let breakglass = env
         .access
         .as_ref()
@@ -441,9 +457,15 @@ fn alarms(env: &Environment) -> Value {
         "The breakglass role was assumed",
         &breakglass_pattern,
     ));
+    // On the existing trail's log group where an existing trail stands for irready's.
+    let log_group = covered
+        .trail
+        .as_ref()
+        .and_then(|t| t.log_group.clone())
+        .unwrap_or_else(|| format!("/irready/{}/cloudtrail", env.name));
     json!({
         "topic_name": format!("irready-{}-alarms", env.name),
-        "log_group": format!("/irready/{}/cloudtrail", env.name),
+        "log_group": log_group,
         "namespace": format!("irready/{}", env.name),
         "alarms": alarms,
     })

@@ -7,7 +7,7 @@
 mod cis;
 mod context;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use handlebars::{handlebars_helper, Handlebars};
@@ -18,6 +18,7 @@ use crate::addr::{Region, StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
 use crate::plan::{DeferredValue, ValueSource};
+pub use context::{covered_vpcs, ForensicNames};
 
 /// The parts of readiness irready deploys, one stack per placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -319,6 +320,48 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
     out
 }
 
+/// What resources made outside irready already cover in one target, so that its
+/// templates leave the matching resources out. Decided by `plan::existing`; empty for a
+/// target where nothing exists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Covered {
+    /// An existing trail meets the trail control: org-logging makes no trail.
+    pub trail: Option<CoveringTrail>,
+    /// An existing detector stands in the way (or meets the control): no detector.
+    pub detector: bool,
+    /// An existing recorder stands in the way (or meets the control): no recorder and no
+    /// delivery channel.
+    pub recorder: bool,
+    /// VPCs whose existing flow log meets the settings.
+    pub flow_logs: BTreeSet<String>,
+    /// VPCs whose existing query log association meets the settings.
+    pub query_logs: BTreeSet<String>,
+}
+
+/// The existing trail that stands for irready's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoveringTrail {
+    pub arn: String,
+    /// Its CloudWatch Logs group, when that group is in the management account's home
+    /// region, where the alarms component puts its metric filters.
+    pub log_group: Option<String>,
+}
+
+impl Covered {
+    /// Whether `component` is placed at all: the alarms need a log group to filter.
+    pub fn places(&self, component: Component) -> bool {
+        match component {
+            Component::Alarms => self.trail.as_ref().is_none_or(|t| t.log_group.is_some()),
+            Component::Access
+            | Component::BreakglassAlerts
+            | Component::ForensicCore
+            | Component::ForensicVpc
+            | Component::OrgLogging
+            | Component::RegionalBaseline => true,
+        }
+    }
+}
+
 pub struct Renderer {
     registry: Handlebars<'static>,
 }
@@ -349,7 +392,8 @@ impl Renderer {
         Self { registry }
     }
 
-    /// Renders a placement, with the facts discovery read in its target.
+    /// Renders a placement, with the facts discovery read in its target and what existing
+    /// resources cover there.
     pub fn render(
         &self,
         env: &Environment,
@@ -357,10 +401,11 @@ impl Renderer {
         placement: &Placement,
         facts: &TargetState,
         inputs: &Inputs,
+        covered: &Covered,
     ) -> Result<RenderedStack, RenderError> {
         let (component, target) = (placement.component, &placement.target);
         let mut deferred = Vec::new();
-        let data = context::build(env, scope, component, target, facts, inputs, &mut deferred)?;
+        let data = context::build(env, scope, placement, facts, inputs, &mut deferred, covered)?;
         let body = self
             .registry
             .render(component.name(), &data)

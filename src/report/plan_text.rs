@@ -8,8 +8,8 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{
-    Fingerprint, ImageAction, ImagePlan, Plan, PropertyChange, ResourceAction, ResourceChange,
-    StackAction, StackPlan,
+    ExistingFinding, Fingerprint, ImageAction, ImagePlan, Plan, PropertyChange, ResourceAction,
+    ResourceChange, StackAction, StackPlan, Verdict,
 };
 
 /// Values longer than this, or structured, are shown as a line diff rather than inline.
@@ -54,6 +54,9 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
     }
 
     images_text(&mut out, plan, verbose);
+    if !plan.existing.is_empty() {
+        existing_text(&mut out, plan);
+    }
 
     if !plan.errors.is_empty() {
         let _ = writeln!(
@@ -170,6 +173,60 @@ fn images_text(out: &mut String, plan: &Plan, verbose: bool) {
         let _ = writeln!(out, "{line}");
     }
     out.push('\n');
+}
+
+/// Resources made outside irready, one line each with the gaps and what happens:
+/// `=` satisfied (irready plans nothing for it), `~` falls short, `!` conflict.
+fn existing_text(out: &mut String, plan: &Plan) {
+    let _ = writeln!(
+        out,
+        "{}",
+        style("Existing resources outside irready:").bold()
+    );
+    for finding in &plan.existing {
+        existing_line(out, plan, finding);
+    }
+    out.push('\n');
+}
+
+fn existing_line(out: &mut String, plan: &Plan, finding: &ExistingFinding) {
+    let mut subject = format!(
+        "{} / {}  {}",
+        plan.account_label(&finding.target.account),
+        finding.target.region,
+        finding.control.label()
+    );
+    if let Some(vpc) = &finding.vpc {
+        let _ = write!(subject, " on {vpc}");
+    }
+    let id = &finding.resource_id;
+    match &finding.verdict {
+        Verdict::Satisfied { note } => {
+            let mut line = format!("{subject}: satisfied by existing {id}");
+            if let Some(note) = note {
+                let _ = write!(line, " ({note})");
+            }
+            let _ = writeln!(out, "  {} {line}", style("=").green());
+        }
+        Verdict::FallsShort { gaps, remedy } => {
+            let _ = writeln!(
+                out,
+                "  {} {subject}: existing {id} falls short: {}",
+                style("~").yellow(),
+                gaps.join("; ")
+            );
+            let _ = writeln!(out, "      → {remedy}");
+        }
+        // The instruction names the gaps itself.
+        Verdict::Conflict { instruction, .. } => {
+            let _ = writeln!(
+                out,
+                "  {} {subject}: conflict with existing {id}",
+                style("!").red().bold(),
+            );
+            let _ = writeln!(out, "      → {instruction}");
+        }
+    }
 }
 
 fn action_style(action: ResourceAction, text: String) -> StyledObject<String> {

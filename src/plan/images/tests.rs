@@ -44,6 +44,7 @@ fn seen(
                 s3_prefix_list: None,
                 vpcs: Vec::new(),
                 config_role_exists: None,
+                existing: Default::default(),
                 images: BTreeMap::from([(
                     "sift".to_owned(),
                     ImageSighting {
