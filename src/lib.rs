@@ -7,6 +7,7 @@
 pub mod addr;
 pub mod apply;
 pub mod aws;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;

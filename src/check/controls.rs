@@ -1,0 +1,154 @@
+//! The catalog of readiness controls. Ids are stable: CI rules and dashboards refer to
+//! them. A new control gets a new id; a retired id is never reused.
+
+use super::model::{Control, ControlScope, Severity};
+
+pub const TRAIL: &str = "IR-TRAIL-1";
+pub const TRAIL_LOGS: &str = "IR-TRAIL-2";
+pub const GUARDDUTY: &str = "IR-GD-1";
+pub const CONFIG: &str = "IR-CONFIG-1";
+pub const FLOW_LOGS: &str = "IR-VPC-1";
+pub const DNS_LOGS: &str = "IR-VPC-2";
+pub const ISOLATION: &str = "IR-VPC-3";
+pub const BREAKGLASS: &str = "IR-IAM-1";
+pub const RESPONSE_ROLES: &str = "IR-IAM-2";
+pub const FORENSIC_ACCOUNT: &str = "IR-FOR-1";
+pub const FORENSIC_VPC: &str = "IR-FOR-2";
+pub const EVIDENCE_BUCKET: &str = "IR-FOR-3";
+pub const ANALYSIS_IMAGES: &str = "IR-FOR-4";
+pub const ALARMS: &str = "IR-ALARM-1";
+
+/// Every control, in the order reports list them.
+pub const CATALOG: &[Control] = &[
+    Control {
+        id: TRAIL,
+        title: "An organization trail records every region, is logging, validates its log files and is encrypted with KMS",
+        severity: Severity::Critical,
+        scope: ControlScope::Organization,
+        reads: &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+        remediation: "Apply the org-logging component, or start logging and turn on log file validation and KMS on the existing organization trail.",
+    },
+    Control {
+        id: TRAIL_LOGS,
+        title: "The organization trail delivers to CloudWatch Logs, retained at least 365 days",
+        severity: Severity::High,
+        scope: ControlScope::Organization,
+        reads: &["cloudtrail:DescribeTrails", "logs:DescribeLogGroups"],
+        remediation: "Set the trail's CloudWatch Logs group and a retention of 365 days or more (logging.cloudtrail.cloudwatch_retention_days).",
+    },
+    Control {
+        id: GUARDDUTY,
+        title: "GuardDuty is enabled with the configured protection plans",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &["guardduty:ListDetectors", "guardduty:GetDetector"],
+        remediation: "Apply the regional-baseline component, or enable the detector and its missing features.",
+    },
+    Control {
+        id: CONFIG,
+        title: "AWS Config records every supported resource type and delivers",
+        severity: Severity::Medium,
+        scope: ControlScope::AccountRegion,
+        reads: &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:DescribeDeliveryChannels",
+        ],
+        remediation: "Apply the regional-baseline component, or start the recorder and give it a delivery channel.",
+    },
+    Control {
+        id: FLOW_LOGS,
+        title: "Every VPC has a flow log recording all traffic",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &["ec2:DescribeVpcs", "ec2:DescribeFlowLogs"],
+        remediation: "Plan and apply: the regional baseline adds a flow log to every VPC it finds.",
+    },
+    Control {
+        id: DNS_LOGS,
+        title: "Every VPC has Route 53 Resolver query logging",
+        severity: Severity::Medium,
+        scope: ControlScope::AccountRegion,
+        reads: &["ec2:DescribeVpcs", "route53resolver:ListResolverQueryLogConfigAssociations"],
+        remediation: "Plan and apply: the regional baseline associates query logging with every VPC it finds.",
+    },
+    Control {
+        id: ISOLATION,
+        title: "Every VPC has an empty isolation security group (no ingress, no egress)",
+        severity: Severity::Medium,
+        scope: ControlScope::AccountRegion,
+        reads: &["ec2:DescribeVpcs", "ec2:DescribeSecurityGroups"],
+        remediation: "Plan and apply with access.isolation_security_group on; remove any rule added to an isolation group.",
+    },
+    Control {
+        id: BREAKGLASS,
+        title: "The breakglass role exists, requires MFA and trusts only the security principals",
+        severity: Severity::Critical,
+        scope: ControlScope::Account,
+        reads: &["iam:GetRole"],
+        remediation: "Apply the access component; it restores the trust policy to the security principals with MFA.",
+    },
+    Control {
+        id: RESPONSE_ROLES,
+        title: "The investigator and responder roles exist",
+        severity: Severity::High,
+        scope: ControlScope::Account,
+        reads: &["iam:GetRole"],
+        remediation: "Apply the access component.",
+    },
+    Control {
+        id: FORENSIC_ACCOUNT,
+        title: "The forensic account exists, is active and sits in the expected OU",
+        severity: Severity::Critical,
+        scope: ControlScope::Forensic,
+        reads: &["organizations:ListAccountsForParent"],
+        remediation: "Create the forensic account (forensic.create) or name an active one (forensic.account).",
+    },
+    Control {
+        id: FORENSIC_VPC,
+        title: "The forensic VPC is isolated (no internet gateway, no NAT, no public subnet) and has its endpoints",
+        severity: Severity::High,
+        scope: ControlScope::AnalysisRegion,
+        reads: &[
+            "ec2:DescribeVpcs",
+            "ec2:DescribeInternetGateways",
+            "ec2:DescribeNatGateways",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeVpcEndpoints",
+        ],
+        remediation: "Apply the forensic-vpc component; detach any internet or NAT gateway added to the forensic VPC.",
+    },
+    Control {
+        id: EVIDENCE_BUCKET,
+        title: "The evidence bucket has Object Lock, versioning, KMS encryption and all public access blocked",
+        severity: Severity::Critical,
+        scope: ControlScope::Forensic,
+        reads: &[
+            "s3:GetObjectLockConfiguration",
+            "s3:GetBucketVersioning",
+            "s3:GetBucketEncryption",
+            "s3:GetPublicAccessBlock",
+        ],
+        remediation: "Apply the forensic-core component. Object Lock can only be turned on when a bucket is created.",
+    },
+    Control {
+        id: ANALYSIS_IMAGES,
+        title: "Every analysis image is available in every analysis region and pinned in SSM",
+        severity: Severity::Medium,
+        scope: ControlScope::AnalysisRegion,
+        reads: &["ssm:GetParameter", "ec2:DescribeImages"],
+        remediation: "Plan and apply: irready copies missing images and pins them (forensic.amis).",
+    },
+    Control {
+        id: ALARMS,
+        title: "The CIS metric filters and alarms exist and notify a topic",
+        severity: Severity::High,
+        scope: ControlScope::Organization,
+        reads: &["cloudwatch:DescribeAlarms"],
+        remediation: "Apply the alarms component (logging.alarms: cis).",
+    },
+];
+
+pub fn find(id: &str) -> Option<&'static Control> {
+    CATALOG.iter().find(|c| c.id == id)
+}
