@@ -280,3 +280,139 @@ pub async fn flow_logs(
     flow_logs.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(flow_logs)
 }
+
+/// A security group with its rules, as the isolation control needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SecurityGroupFact {
+    pub id: String,
+    pub vpc_id: String,
+    pub ingress_rules: usize,
+    /// Egress rules other than the loopback-only rule that stands for "none".
+    pub egress_rules: usize,
+}
+
+/// The security groups tagged `key` = `value`, sorted by id.
+pub async fn tagged_security_groups(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    key: &str,
+    value: &str,
+) -> AwsResult<Vec<SecurityGroupFact>> {
+    let client = aws.ec2(session, region);
+    let mut pages = client
+        .describe_security_groups()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name(format!("tag:{key}"))
+                .values(value)
+                .build(),
+        )
+        .into_paginator()
+        .send();
+    let mut groups = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("ec2:DescribeSecurityGroups", e))?;
+        for group in page.security_groups() {
+            let loopback_only = |p: &aws_sdk_ec2::types::IpPermission| {
+                p.ip_ranges().len() == 1
+                    && p.ip_ranges()[0].cidr_ip() == Some("127.0.0.1/32")
+                    && p.ipv6_ranges().is_empty()
+                    && p.prefix_list_ids().is_empty()
+                    && p.user_id_group_pairs().is_empty()
+            };
+            groups.push(SecurityGroupFact {
+                id: group.group_id().unwrap_or_default().to_owned(),
+                vpc_id: group.vpc_id().unwrap_or_default().to_owned(),
+                ingress_rules: group.ip_permissions().len(),
+                egress_rules: group
+                    .ip_permissions_egress()
+                    .iter()
+                    .filter(|p| !loopback_only(p))
+                    .count(),
+            });
+        }
+    }
+    groups.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(groups)
+}
+
+/// What makes a VPC reachable from the internet, and the endpoints it has instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VpcExposure {
+    pub internet_gateways: Vec<String>,
+    pub nat_gateways: Vec<String>,
+    /// Subnets that give instances a public address on launch.
+    pub public_subnets: Vec<String>,
+    /// Service names of the VPC's endpoints (`com.amazonaws.us-east-1.ssm`, ...).
+    pub endpoints: Vec<String>,
+}
+
+/// The exposure of VPC `vpc_id`: four reads filtered by the VPC.
+pub async fn vpc_exposure(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    vpc_id: &str,
+) -> AwsResult<VpcExposure> {
+    let client = aws.ec2(session, region);
+    let filter = |name: &str| {
+        aws_sdk_ec2::types::Filter::builder()
+            .name(name)
+            .values(vpc_id)
+            .build()
+    };
+    let gateways = client
+        .describe_internet_gateways()
+        .filters(filter("attachment.vpc-id"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:DescribeInternetGateways", e))?;
+    let nats = client
+        .describe_nat_gateways()
+        .filter(filter("vpc-id"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:DescribeNatGateways", e))?;
+    let subnets = client
+        .describe_subnets()
+        .filters(filter("vpc-id"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:DescribeSubnets", e))?;
+    let endpoints = client
+        .describe_vpc_endpoints()
+        .filters(filter("vpc-id"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:DescribeVpcEndpoints", e))?;
+    let mut exposure = VpcExposure {
+        internet_gateways: gateways
+            .internet_gateways()
+            .iter()
+            .filter_map(|g| g.internet_gateway_id().map(str::to_owned))
+            .collect(),
+        nat_gateways: nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| n.state().map(|s| s.as_str()) != Some("deleted"))
+            .filter_map(|n| n.nat_gateway_id().map(str::to_owned))
+            .collect(),
+        public_subnets: subnets
+            .subnets()
+            .iter()
+            .filter(|s| s.map_public_ip_on_launch() == Some(true))
+            .filter_map(|s| s.subnet_id().map(str::to_owned))
+            .collect(),
+        endpoints: endpoints
+            .vpc_endpoints()
+            .iter()
+            .filter_map(|e| e.service_name().map(str::to_owned))
+            .collect(),
+    };
+    exposure.internet_gateways.sort();
+    exposure.nat_gateways.sort();
+    exposure.public_subnets.sort();
+    exposure.endpoints.sort();
+    Ok(exposure)
+}

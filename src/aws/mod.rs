@@ -11,8 +11,11 @@ pub mod configservice;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
+pub mod monitoring;
 pub mod org;
 pub mod resolver;
+pub mod s3;
+pub mod ssm;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -245,6 +248,21 @@ pub struct Aws {
     sessions: tokio::sync::Mutex<HashMap<AccountId, AccountSession>>,
 }
 
+/// A client of an AWS service in one region with the session's credentials, counted
+/// by the call statistics.
+macro_rules! regional_client {
+    ($(#[$doc:meta])* $name:ident, $sdk:ident) => {
+        $(#[$doc])*
+        pub fn $name(&self, session: &AccountSession, region: &Region) -> $sdk::Client {
+            let config = $sdk::config::Builder::from(&session.config)
+                .region(aws_config::Region::new(region.to_string()))
+                .interceptor(self.interceptor())
+                .build();
+            $sdk::Client::from_conf(config)
+        }
+    };
+}
+
 impl Aws {
     /// Loads the standard credential chain (environment, profile, SSO, instance role).
     pub async fn connect(options: &AwsOptions) -> Self {
@@ -379,6 +397,33 @@ impl Aws {
             .interceptor(self.interceptor())
             .build();
         aws_sdk_ec2::Client::from_conf(config)
+    }
+
+    regional_client!(
+        /// CloudWatch alarms.
+        cloudwatch,
+        aws_sdk_cloudwatch
+    );
+    regional_client!(
+        /// CloudWatch Logs.
+        logs,
+        aws_sdk_cloudwatchlogs
+    );
+    regional_client!(
+        /// Systems Manager parameters.
+        ssm,
+        aws_sdk_ssm
+    );
+
+    /// S3, with path-style addressing when an endpoint is overridden (a local endpoint
+    /// has no per-bucket host names).
+    pub fn s3(&self, session: &AccountSession, region: &Region) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .force_path_style(session.config.endpoint_url().is_some())
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
     }
 
     pub fn cloudtrail(

@@ -2,6 +2,7 @@
 //! returns an [`ExitCode`]; `main` maps errors to exit code 1.
 
 mod apply;
+mod check;
 mod plan;
 mod render;
 mod validate;
@@ -21,6 +22,8 @@ pub enum ExitCode {
     Error = 1,
     /// `plan --detailed-exitcode`: the plan has changes.
     Changes = 2,
+    /// `check`: a control fails (at or above `--min-severity`).
+    NotReady = 3,
 }
 
 #[derive(Debug, Parser)]
@@ -56,6 +59,11 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Apply the plan through CloudFormation change sets.
     Apply(apply::ApplyArgs),
+    /// Judge whether the organization is ready for an incident, control by control, on
+    /// its live state.
+    Check(check::CheckArgs),
+    /// List the readiness controls `check` evaluates.
+    Controls(check::ControlsArgs),
 }
 
 /// The environment file.
@@ -117,5 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args).await,
         Command::Plan(args) => plan::run(args, cli.verbose > 0).await,
         Command::Apply(args) => apply::run(args, cli.verbose > 0).await,
+        Command::Check(args) => check::run(args, cli.verbose > 0).await,
+        Command::Controls(args) => check::list(args),
     }
 }

@@ -182,34 +182,8 @@ pub async fn discover(
     parallelism: usize,
 ) -> Result<Discovery, DiscoverError> {
     let (caller, scope) = resolve_scope(aws, env).await?;
-    let session_name = format!("irready-{}", env.name);
-
-    // Enter every account once; an account whose role cannot be assumed fails all its
-    // targets with that one error.
-    let accounts = scope.all_accounts();
-    let sessions: Vec<(AccountId, AccountSession, Result<(), AwsError>)> = stream::iter(accounts)
-        .map(|account| {
-            let (caller, member_role, session_name) =
-                (&caller, &env.organization.member_role, &session_name);
-            async move {
-                let session = aws
-                    .session(caller, &account, member_role, session_name)
-                    .await;
-                let verified = aws.verify(&session).await;
-                (account, session, verified)
-            }
-        })
-        .buffer_unordered(parallelism.max(1))
-        .collect()
-        .await;
-    let mut account_errors = BTreeMap::new();
-    let mut session_map = BTreeMap::new();
-    for (account, session, verified) in sessions {
-        if let Err(err) = verified {
-            account_errors.insert(account.clone(), err);
-        }
-        session_map.insert(account, session);
-    }
+    let (session_map, account_errors) =
+        enter_accounts(aws, env, &caller, scope.all_accounts(), parallelism).await;
 
     let needs = needs(env, &scope);
     let targets = scanned_targets(env, &scope);
@@ -236,6 +210,45 @@ pub async fn discover(
         targets: results.into_iter().collect(),
         sessions: session_map,
     })
+}
+
+/// Enters every account once, `parallelism` at a time: the caller's own credentials in
+/// its account, the member role assumed in the others. Returns every session, and the
+/// error of each account whose role cannot be assumed (all its targets fail with it).
+pub async fn enter_accounts(
+    aws: &Aws,
+    env: &Environment,
+    caller: &AccountId,
+    accounts: Vec<AccountId>,
+    parallelism: usize,
+) -> (
+    BTreeMap<AccountId, AccountSession>,
+    BTreeMap<AccountId, AwsError>,
+) {
+    let session_name = format!("irready-{}", env.name);
+    let sessions: Vec<(AccountId, AccountSession, Result<(), AwsError>)> = stream::iter(accounts)
+        .map(|account| {
+            let (member_role, session_name) = (&env.organization.member_role, &session_name);
+            async move {
+                let session = aws
+                    .session(caller, &account, member_role, session_name)
+                    .await;
+                let verified = aws.verify(&session).await;
+                (account, session, verified)
+            }
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect()
+        .await;
+    let mut errors = BTreeMap::new();
+    let mut map = BTreeMap::new();
+    for (account, session, verified) in sessions {
+        if let Err(err) = verified {
+            errors.insert(account.clone(), err);
+        }
+        map.insert(account, session);
+    }
+    (map, errors)
 }
 
 /// What each target must have read, from where the components go.

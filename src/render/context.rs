@@ -279,13 +279,31 @@ ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}";
 /// VPCs the regional baseline covers: every VPC but irready's own forensic VPC, which
 /// has its own flow log and security groups.
 pub fn covered_vpcs(facts: &TargetState) -> impl Iterator<Item = &crate::aws::ec2::VpcFact> {
-    facts.vpcs.iter().filter(|v| {
-        v.tags
-            .get(crate::discover::TAG_COMPONENT)
-            .map(String::as_str)
-            != Some(Component::ForensicVpc.name())
-    })
+    covered_vpcs_of(&facts.vpcs).into_iter()
 }
+
+/// The same, from a list of VPCs.
+pub fn covered_vpcs_of(vpcs: &[crate::aws::ec2::VpcFact]) -> Vec<&crate::aws::ec2::VpcFact> {
+    vpcs.iter()
+        .filter(|v| {
+            v.tags
+                .get(crate::discover::TAG_COMPONENT)
+                .map(String::as_str)
+                != Some(Component::ForensicVpc.name())
+        })
+        .collect()
+}
+
+/// The names of the alarms the alarms component makes (before the environment prefix).
+pub fn cis_alarm_names() -> Vec<&'static str> {
+    super::cis::CIS_ALARMS
+        .iter()
+        .map(|a| a.name)
+        .chain([BREAKGLASS_ALARM])
+        .collect()
+}
+
+const BREAKGLASS_ALARM: &str = "BreakglassRoleUsed";
 
 /// Output a regional baseline stack carries while it holds AWS Config's service-linked
 /// role, so that the next plan keeps it there rather than seeing "role exists, don't
@@ -453,7 +471,7 @@ fn alarms(env: &Environment, covered: &Covered) -> Value {
         .map(|a| entry(a.name, a.description, a.pattern))
         .collect();
     alarms.push(entry(
-        "BreakglassRoleUsed",
+        BREAKGLASS_ALARM,
         "The breakglass role was assumed",
         &breakglass_pattern,
     ));

@@ -18,7 +18,7 @@ use crate::addr::{Region, StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
 use crate::plan::{DeferredValue, ValueSource};
-pub use context::{covered_vpcs, ForensicNames};
+pub use context::{cis_alarm_names, covered_vpcs, covered_vpcs_of, ForensicNames};
 
 /// The parts of readiness irready deploys, one stack per placement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

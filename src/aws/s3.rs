@@ -1,0 +1,106 @@
+//! S3 reads used by check: how a bucket protects what it holds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::addr::Region;
+
+use super::{AccountSession, Aws, AwsError, AwsResult, ErrorKind};
+
+/// A bucket's protections as the evidence control needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketFact {
+    pub name: String,
+    /// Object Lock's default retention, e.g. `GOVERNANCE 365 days`; `None` when off.
+    pub object_lock: Option<String>,
+    pub versioning: bool,
+    /// The default encryption algorithm, e.g. `aws:kms`.
+    pub encryption: Option<String>,
+    /// All four public access block settings on.
+    pub public_access_blocked: bool,
+}
+
+/// The bucket's protections, or `None` when it does not exist.
+pub async fn bucket(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<Option<BucketFact>> {
+    let client = aws.s3(session, region);
+    let absent = |err: &AwsError| {
+        err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("NoSuchBucket")
+    };
+    let versioning = match client.get_bucket_versioning().bucket(name).send().await {
+        Ok(out) => out.status().map(|s| s.as_str()) == Some("Enabled"),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:GetBucketVersioning", err);
+            return if absent(&err) { Ok(None) } else { Err(err) };
+        }
+    };
+    // Each of these answers "not configured" with an error code of its own.
+    let object_lock = match client
+        .get_object_lock_configuration()
+        .bucket(name)
+        .send()
+        .await
+    {
+        Ok(out) => out.object_lock_configuration().and_then(|c| {
+            let enabled = c.object_lock_enabled().map(|e| e.as_str()) == Some("Enabled");
+            let retention = c.rule().and_then(|r| r.default_retention());
+            enabled.then(|| match retention {
+                Some(r) => format!(
+                    "{} {} days",
+                    r.mode().map_or("", |m| m.as_str()),
+                    r.days().unwrap_or_default()
+                ),
+                None => "enabled, no default retention".to_owned(),
+            })
+        }),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:GetObjectLockConfiguration", err);
+            if err.code.as_deref() == Some("ObjectLockConfigurationNotFoundError") {
+                None
+            } else {
+                return Err(err);
+            }
+        }
+    };
+    let encryption = match client.get_bucket_encryption().bucket(name).send().await {
+        Ok(out) => out
+            .server_side_encryption_configuration()
+            .and_then(|c| c.rules().first())
+            .and_then(|r| r.apply_server_side_encryption_by_default())
+            .map(|d| d.sse_algorithm().as_str().to_owned()),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:GetBucketEncryption", err);
+            if err.code.as_deref() == Some("ServerSideEncryptionConfigurationNotFoundError") {
+                None
+            } else {
+                return Err(err);
+            }
+        }
+    };
+    let public_access_blocked = match client.get_public_access_block().bucket(name).send().await {
+        Ok(out) => out.public_access_block_configuration().is_some_and(|c| {
+            c.block_public_acls() == Some(true)
+                && c.ignore_public_acls() == Some(true)
+                && c.block_public_policy() == Some(true)
+                && c.restrict_public_buckets() == Some(true)
+        }),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:GetPublicAccessBlock", err);
+            if err.code.as_deref() == Some("NoSuchPublicAccessBlockConfiguration") {
+                false
+            } else {
+                return Err(err);
+            }
+        }
+    };
+    Ok(Some(BucketFact {
+        name: name.to_owned(),
+        object_lock,
+        versioning,
+        encryption,
+        public_access_blocked,
+    }))
+}

@@ -1,0 +1,613 @@
+//! Judges every control on what `observe` read. Pure: no I/O, tested with plain values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::addr::Target;
+use crate::aws::AwsError;
+use crate::config::{Environment, ForensicAccount};
+use crate::discover::Scope;
+use crate::plan::existing::{detector_gaps, recorder_gaps, trail_gaps};
+use crate::render::covered_vpcs_of;
+
+use super::controls::{self, CATALOG};
+use super::model::{Control, ControlScope, Finding, Status};
+use super::observe::TargetPosture;
+
+/// Interface endpoints the forensic VPC must have (and the S3 gateway endpoint).
+const FORENSIC_ENDPOINTS: &[&str] = &[
+    "ec2",
+    "ec2messages",
+    "kms",
+    "logs",
+    "s3",
+    "ssm",
+    "ssmmessages",
+    "sts",
+];
+
+/// The CIS alarms irready names, and its breakglass alarm.
+fn expected_alarms(env: &Environment) -> Vec<String> {
+    crate::render::cis_alarm_names()
+        .into_iter()
+        .map(|name| format!("irready-{}-{name}", env.name))
+        .collect()
+}
+
+/// Where each control is evaluated.
+pub fn targets_of(control: &Control, env: &Environment, scope: &Scope) -> Vec<Target> {
+    let home =
+        |account: &crate::addr::AccountId| Target::new(account.clone(), env.home_region.clone());
+    match control.scope {
+        ControlScope::Organization => vec![home(&scope.organization.management_account)],
+        ControlScope::Account => scope.accounts.iter().map(home).collect(),
+        ControlScope::AccountRegion => scope
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                scope
+                    .regions
+                    .iter()
+                    .map(|r| Target::new(a.clone(), r.clone()))
+            })
+            .collect(),
+        ControlScope::Forensic => {
+            // Without the account the control still has a place to fail: the
+            // management account's home region, where it would be created.
+            let account = scope
+                .forensic_account
+                .as_ref()
+                .unwrap_or(&scope.organization.management_account);
+            vec![home(account)]
+        }
+        ControlScope::AnalysisRegion => match (&scope.forensic_account, &env.forensic) {
+            (Some(account), Some(forensic)) => forensic
+                .analysis_regions
+                .iter()
+                .map(|r| Target::new(account.clone(), r.clone()))
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Every control of `controls` in every target it applies to, sorted by control (catalog
+/// order) then target.
+pub fn evaluate(
+    env: &Environment,
+    scope: &Scope,
+    controls: &[&Control],
+    postures: &BTreeMap<Target, Result<TargetPosture, AwsError>>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for control in controls {
+        for target in targets_of(control, env, scope) {
+            let (status, message, evidence) = match postures.get(&target) {
+                Some(Ok(posture)) => judge(control.id, env, scope, &target, posture),
+                Some(Err(err)) => (
+                    Status::Error,
+                    format!("could not be read: {err}"),
+                    Vec::new(),
+                ),
+                None => (Status::Error, "was not read".to_owned(), Vec::new()),
+            };
+            findings.push(Finding {
+                control: control.id.to_owned(),
+                target,
+                status,
+                message,
+                evidence,
+            });
+        }
+    }
+    let order: BTreeMap<&str, usize> = CATALOG.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    findings.sort_by(|a, b| {
+        (order.get(a.control.as_str()), &a.target).cmp(&(order.get(b.control.as_str()), &b.target))
+    });
+    findings
+}
+
+type Verdict = (Status, String, Vec<String>);
+
+fn pass(message: impl Into<String>, evidence: Vec<String>) -> Verdict {
+    (Status::Pass, message.into(), evidence)
+}
+
+fn fail(message: impl Into<String>, evidence: Vec<String>) -> Verdict {
+    (Status::Fail, message.into(), evidence)
+}
+
+fn not_applicable(message: impl Into<String>) -> Verdict {
+    (Status::NotApplicable, message.into(), Vec::new())
+}
+
+fn judge(
+    id: &str,
+    env: &Environment,
+    scope: &Scope,
+    target: &Target,
+    p: &TargetPosture,
+) -> Verdict {
+    let logging = env.logging.as_ref();
+    let home = target.region == env.home_region;
+    match id {
+        controls::TRAIL => trail(env, scope, p),
+        controls::TRAIL_LOGS => trail_logs(env, scope, target, p),
+        controls::GUARDDUTY => match logging.and_then(|l| l.guardduty.as_ref()) {
+            None => not_applicable("GuardDuty is turned off in the environment"),
+            Some(spec) => match p.detectors.first() {
+                None => fail("no detector", Vec::new()),
+                Some(d) => {
+                    let gaps = detector_gaps(spec, d);
+                    if gaps.is_empty() {
+                        pass(
+                            format!("detector {} enabled with every feature", d.id),
+                            vec![d.id.clone()],
+                        )
+                    } else {
+                        fail(
+                            format!("detector {} {}", d.id, gaps.join(", ")),
+                            vec![d.id.clone()],
+                        )
+                    }
+                }
+            },
+        },
+        controls::CONFIG => match logging.and_then(|l| l.config.as_ref()) {
+            None => not_applicable("AWS Config is turned off in the environment"),
+            Some(spec) => match p.recorders.first() {
+                None => fail("no configuration recorder", Vec::new()),
+                Some(r) => {
+                    let gaps = recorder_gaps(spec, home, r);
+                    if gaps.is_empty() {
+                        pass(
+                            format!("recorder {} recording", r.name),
+                            vec![r.name.clone()],
+                        )
+                    } else {
+                        fail(
+                            format!("recorder {} {}", r.name, gaps.join(", ")),
+                            vec![r.name.clone()],
+                        )
+                    }
+                }
+            },
+        },
+        controls::FLOW_LOGS => {
+            if logging.is_none_or(|l| l.flow_logs.is_none()) {
+                return not_applicable("flow logs are turned off in the environment");
+            }
+            per_vpc(&p.vpcs.iter().collect::<Vec<_>>(), "flow log", |vpc| {
+                p.flow_logs
+                    .iter()
+                    .find(|f| f.resource_id == vpc && f.traffic == "ALL")
+                    .map(|f| f.id.clone())
+            })
+        }
+        controls::DNS_LOGS => {
+            if !logging.is_some_and(|l| l.dns_query_logs) {
+                return not_applicable("DNS query logs are turned off in the environment");
+            }
+            per_vpc(&covered_vpcs_of(&p.vpcs), "query log association", |vpc| {
+                p.query_logs
+                    .iter()
+                    .find(|a| a.vpc_id == vpc && matches!(a.status.as_str(), "ACTIVE" | "CREATING"))
+                    .map(|a| a.id.clone())
+            })
+        }
+        controls::ISOLATION => {
+            if !env
+                .access
+                .as_ref()
+                .is_some_and(|a| a.isolation_security_group)
+            {
+                return not_applicable("isolation groups are turned off in the environment");
+            }
+            let vpcs = covered_vpcs_of(&p.vpcs);
+            let open: Vec<String> = p
+                .isolation_groups
+                .iter()
+                .filter(|g| g.ingress_rules > 0 || g.egress_rules > 0)
+                .map(|g| {
+                    format!(
+                        "{} ({} ingress, {} egress rules)",
+                        g.id, g.ingress_rules, g.egress_rules
+                    )
+                })
+                .collect();
+            if !open.is_empty() {
+                return fail(
+                    format!("isolation group not empty: {}", open.join(", ")),
+                    open,
+                );
+            }
+            per_vpc(&vpcs, "isolation group", |vpc| {
+                p.isolation_groups
+                    .iter()
+                    .find(|g| g.vpc_id == vpc)
+                    .map(|g| g.id.clone())
+            })
+        }
+        controls::BREAKGLASS => breakglass(env, scope, p),
+        controls::RESPONSE_ROLES => {
+            let Some(access) = &env.access else {
+                return not_applicable("no `access` section");
+            };
+            let roles = p.roles.as_ref();
+            let missing: Vec<&str> = [&access.investigator.role_name, &access.responder.role_name]
+                .into_iter()
+                .filter(|name| roles.and_then(|r| r.get(*name)).is_none_or(Option::is_none))
+                .map(String::as_str)
+                .collect();
+            let present: Vec<String> = roles
+                .into_iter()
+                .flat_map(|r| r.values().flatten())
+                .filter(|r| r.name != access.breakglass.role_name)
+                .map(|r| r.arn.clone())
+                .collect();
+            if missing.is_empty() {
+                pass("investigator and responder roles present", present)
+            } else {
+                fail(format!("missing: {}", missing.join(", ")), present)
+            }
+        }
+        controls::FORENSIC_ACCOUNT => forensic_account(env, scope),
+        controls::FORENSIC_VPC => match &p.forensic_vpc {
+            None | Some(None) => fail(
+                "no forensic VPC (tagged irready:component=forensic-vpc)",
+                Vec::new(),
+            ),
+            Some(Some((vpc, exposure))) => {
+                let mut gaps = Vec::new();
+                let mut evidence = vec![vpc.id.clone()];
+                for (what, ids) in [
+                    ("internet gateway", &exposure.internet_gateways),
+                    ("NAT gateway", &exposure.nat_gateways),
+                    ("subnet with public addresses", &exposure.public_subnets),
+                ] {
+                    if !ids.is_empty() {
+                        gaps.push(format!("{what} {}", ids.join(", ")));
+                        evidence.extend(ids.iter().cloned());
+                    }
+                }
+                let missing: Vec<&str> = FORENSIC_ENDPOINTS
+                    .iter()
+                    .filter(|s| {
+                        !exposure
+                            .endpoints
+                            .iter()
+                            .any(|e| e.rsplit('.').next() == Some(**s))
+                    })
+                    .copied()
+                    .collect();
+                if !missing.is_empty() {
+                    gaps.push(format!("no endpoint for {}", missing.join(", ")));
+                }
+                if gaps.is_empty() {
+                    pass(
+                        format!(
+                            "{} isolated, {} endpoints",
+                            vpc.id,
+                            exposure.endpoints.len()
+                        ),
+                        evidence,
+                    )
+                } else {
+                    fail(format!("{}: {}", vpc.id, gaps.join("; ")), evidence)
+                }
+            }
+        },
+        controls::EVIDENCE_BUCKET => match &p.evidence_bucket {
+            None | Some(None) => fail("no evidence bucket", Vec::new()),
+            Some(Some(b)) => {
+                let mut gaps = Vec::new();
+                if b.object_lock.is_none() {
+                    gaps.push("Object Lock off");
+                }
+                if !b.versioning {
+                    gaps.push("versioning off");
+                }
+                if b.encryption.as_deref() != Some("aws:kms") {
+                    gaps.push("not encrypted with KMS");
+                }
+                if !b.public_access_blocked {
+                    gaps.push("public access not fully blocked");
+                }
+                if gaps.is_empty() {
+                    pass(
+                        format!(
+                            "{}: Object Lock {}",
+                            b.name,
+                            b.object_lock.as_deref().unwrap_or("")
+                        ),
+                        vec![b.name.clone()],
+                    )
+                } else {
+                    fail(
+                        format!("{}: {}", b.name, gaps.join(", ")),
+                        vec![b.name.clone()],
+                    )
+                }
+            }
+        },
+        controls::ANALYSIS_IMAGES => {
+            if p.images.is_empty() {
+                return not_applicable("no analysis image in `forensic.amis`");
+            }
+            let mut gaps = Vec::new();
+            let mut evidence = Vec::new();
+            for (name, (pinned, state)) in &p.images {
+                match (pinned, state.as_deref()) {
+                    (None, _) => gaps.push(format!("{name}: no SSM parameter")),
+                    (Some(id), Some("available")) => evidence.push(id.clone()),
+                    (Some(id), other) => {
+                        gaps.push(format!("{name}: {id} is {}", other.unwrap_or("gone")))
+                    }
+                }
+            }
+            if gaps.is_empty() {
+                pass(format!("{} images available", evidence.len()), evidence)
+            } else {
+                fail(gaps.join("; "), evidence)
+            }
+        }
+        controls::ALARMS => {
+            if !logging.is_some_and(|l| l.cis_alarms && l.cloudtrail.is_some()) {
+                return not_applicable("CIS alarms are turned off in the environment");
+            }
+            let found: BTreeMap<&str, &crate::aws::monitoring::AlarmFact> = p
+                .alarms
+                .iter()
+                .flatten()
+                .map(|a| (a.name.as_str(), a))
+                .collect();
+            let expected = expected_alarms(env);
+            let missing: Vec<&str> = expected
+                .iter()
+                .filter(|n| !found.contains_key(n.as_str()))
+                .map(String::as_str)
+                .collect();
+            let silent: Vec<&str> = expected
+                .iter()
+                .filter_map(|n| found.get(n.as_str()))
+                .filter(|a| a.actions.is_empty() || !a.actions_enabled)
+                .map(|a| a.name.as_str())
+                .collect();
+            let evidence: Vec<String> = expected
+                .iter()
+                .filter(|n| found.contains_key(n.as_str()))
+                .cloned()
+                .collect();
+            match (missing.is_empty(), silent.is_empty()) {
+                (true, true) => pass(
+                    format!("{} alarms notify a topic", expected.len()),
+                    evidence,
+                ),
+                _ => {
+                    let mut gaps = Vec::new();
+                    if !missing.is_empty() {
+                        gaps.push(format!("missing {}", missing.join(", ")));
+                    }
+                    if !silent.is_empty() {
+                        gaps.push(format!("no action on {}", silent.join(", ")));
+                    }
+                    fail(gaps.join("; "), evidence)
+                }
+            }
+        }
+        other => (
+            Status::Error,
+            format!("unknown control {other}"),
+            Vec::new(),
+        ),
+    }
+}
+
+/// A per-VPC control: pass when every VPC has what `has` finds, fail naming the others.
+fn per_vpc(
+    vpcs: &[&crate::aws::ec2::VpcFact],
+    what: &str,
+    has: impl Fn(&str) -> Option<String>,
+) -> Verdict {
+    if vpcs.is_empty() {
+        return not_applicable("no VPC");
+    }
+    let mut evidence = Vec::new();
+    let mut missing = Vec::new();
+    for vpc in vpcs {
+        match has(&vpc.id) {
+            Some(id) => evidence.push(format!("{}: {id}", vpc.id)),
+            None => missing.push(vpc.id.clone()),
+        }
+    }
+    if missing.is_empty() {
+        pass(format!("{} VPCs, each with a {what}", vpcs.len()), evidence)
+    } else {
+        fail(format!("no {what} on {}", missing.join(", ")), evidence)
+    }
+}
+
+fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
+    let trails = p.trails.as_deref().unwrap_or_default();
+    let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
+        return not_applicable("the trail is turned off in the environment");
+    };
+    let organization = scope.organization.enabled;
+    // The trail with the fewest gaps stands for the organization's.
+    let best = trails
+        .iter()
+        .map(|t| (trail_gaps(spec, organization, t), t))
+        .min_by(|(a, ta), (b, tb)| a.len().cmp(&b.len()).then(ta.arn.cmp(&tb.arn)));
+    match best {
+        None => fail("no trail", Vec::new()),
+        Some((gaps, t)) if gaps.is_empty() => pass(
+            format!(
+                "{}: organization trail, every region, logging, validated, KMS",
+                t.name
+            ),
+            vec![t.arn.clone()],
+        ),
+        Some((gaps, t)) => fail(
+            format!("trail {}: {}", t.name, gaps.join("; ")),
+            vec![t.arn.clone()],
+        ),
+    }
+}
+
+fn trail_logs(env: &Environment, scope: &Scope, target: &Target, p: &TargetPosture) -> Verdict {
+    let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
+        return not_applicable("the trail is turned off in the environment");
+    };
+    let trails = p.trails.as_deref().unwrap_or_default();
+    let organization = scope.organization.enabled;
+    let candidates: Vec<_> = trails
+        .iter()
+        .filter(|t| t.is_multi_region && (!organization || !spec.organization || t.is_organization))
+        .collect();
+    for t in &candidates {
+        let Some(group) = t
+            .log_group_arn
+            .as_deref()
+            .and_then(|arn| crate::plan::existing::log_group_in(arn, target))
+        else {
+            continue;
+        };
+        match p.log_retention.get(&group) {
+            Some(None) => return pass(format!("{group}: never expires"), vec![group.clone()]),
+            Some(Some(days)) if *days >= 365 => {
+                return pass(format!("{group}: {days} days"), vec![group.clone()])
+            }
+            Some(Some(days)) => {
+                return fail(
+                    format!("{group}: retained {days} days, less than 365"),
+                    vec![group.clone()],
+                )
+            }
+            None => return fail(format!("{group} does not exist"), vec![group.clone()]),
+        }
+    }
+    fail(
+        "no organization trail delivers to CloudWatch Logs in this account and region",
+        Vec::new(),
+    )
+}
+
+fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
+    let Some(access) = &env.access else {
+        return not_applicable("no `access` section");
+    };
+    let name = &access.breakglass.role_name;
+    let Some(role) = p
+        .roles
+        .as_ref()
+        .and_then(|r| r.get(name))
+        .and_then(Option::as_ref)
+    else {
+        return fail(format!("no role {name}"), Vec::new());
+    };
+    let allowed: BTreeSet<&str> = scope
+        .security_principals
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut gaps = Vec::new();
+    for statement in statements(&role.trust_policy) {
+        if statement.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        for principal in principals(statement) {
+            if principal == "*" || !allowed.contains(principal.as_str()) {
+                gaps.push(format!("trusts {principal}"));
+            }
+        }
+        let mfa = statement
+            .pointer("/Condition/Bool/aws:MultiFactorAuthPresent")
+            .is_some_and(|v| v == "true" || v == &Value::Bool(true));
+        if !mfa {
+            gaps.push("a statement does not require MFA".to_owned());
+        }
+    }
+    if gaps.is_empty() {
+        pass(
+            format!("{name}: MFA, trusts only the security principals"),
+            vec![role.arn.clone()],
+        )
+    } else {
+        fail(
+            format!("{name}: {}", gaps.join("; ")),
+            vec![role.arn.clone()],
+        )
+    }
+}
+
+fn statements(policy: &Value) -> Vec<&Value> {
+    match policy.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    }
+}
+
+/// Every principal a statement names, whatever its kind (`AWS`, `Service`, `*`).
+fn principals(statement: &Value) -> Vec<String> {
+    let strings = |v: &Value| -> Vec<String> {
+        match v {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    match statement.get("Principal") {
+        Some(Value::Object(kinds)) => kinds.values().flat_map(strings).collect(),
+        Some(other) => strings(other),
+        None => Vec::new(),
+    }
+}
+
+fn forensic_account(env: &Environment, scope: &Scope) -> Verdict {
+    let Some(forensic) = &env.forensic else {
+        return not_applicable("no `forensic` section");
+    };
+    let Some(id) = &scope.forensic_account else {
+        return fail("the forensic account does not exist yet", Vec::new());
+    };
+    let org = &scope.organization;
+    let Some(account) = org.account(id) else {
+        return fail(
+            format!("{id} is not in the organization"),
+            vec![id.to_string()],
+        );
+    };
+    if !account.is_active() {
+        return fail(format!("{id} is {}", account.status), vec![id.to_string()]);
+    }
+    if let ForensicAccount::Create(new) = &forensic.account {
+        if let Some(ou) = &new.ou {
+            let expected = org
+                .units
+                .iter()
+                .find(|u| match &ou.value {
+                    crate::config::OuRef::Id(ou_id) => &u.id == ou_id,
+                    crate::config::OuRef::Path(path) => &u.path == path,
+                })
+                .map(|u| u.id.clone());
+            if expected.as_deref() != Some(account.parent.as_str()) {
+                return fail(
+                    format!("{id} is in {}, not in {}", account.parent, ou.value),
+                    vec![id.to_string()],
+                );
+            }
+        }
+    }
+    pass(
+        format!("{} ({id}) is active in {}", account.name, account.parent),
+        vec![id.to_string()],
+    )
+}
+
+#[cfg(test)]
+mod tests;
