@@ -206,6 +206,16 @@ pub async fn prepare_plan(
     }
 
     let scope = &discovery.scope;
+    let mut drift = Vec::new();
+    for (target, state) in &discovery.targets {
+        let Ok(state) = state else { continue };
+        let here: Vec<&RenderedStack> = rendered
+            .iter()
+            .filter(|r| &r.addr.target() == target)
+            .collect();
+        drift.extend(plan::drift::detect(env, scope, state, &here));
+    }
+    drift.sort_by(|a, b| (&a.stack, &a.logical_id).cmp(&(&b.stack, &b.logical_id)));
     let targets = discover::scanned_targets(env, scope);
     let scanned = Scanned {
         accounts: scope.all_accounts().len(),
@@ -231,6 +241,7 @@ pub async fn prepare_plan(
         rendered,
         deployed_templates,
         images,
+        drift,
         create_account: scope.pending_forensic.clone(),
         errors,
         existing: evaluation.findings,

@@ -207,4 +207,68 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
         "{}",
         text.stdout
     );
+
+    // The plan lists the same four as changed outside irready, with their repairs.
+    let plan = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--format",
+        "json",
+    ]);
+    plan.expect_code(2);
+    let drift: BTreeSet<(String, String, String)> = plan.json()["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["logical_id"].as_str().unwrap().to_owned(),
+                d["stack"]["account"].as_str().unwrap().to_owned(),
+                d["repair"]["repair"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let flow_log = drift
+        .iter()
+        .find(|(l, _, _)| l.starts_with("FlowLog"))
+        .map(|(l, _, _)| l.clone())
+        .unwrap();
+    assert_eq!(
+        drift,
+        [
+            owned("Trail", MANAGEMENT, "start_logging"),
+            owned(&flow_log, dev, "recreate"),
+            owned("Detector", dev, "enable_detector"),
+            owned("BreakglassRole", prod, "set_trust_policy"),
+        ]
+        .into()
+    );
+    let text = emu.irready(&["plan", "-e", DEMO]);
+    assert!(
+        text.stdout.contains("Changed outside irready:"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("logging stopped"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("trust policy widened: trusts arn:aws:iam::999999999999:root"),
+        "{}",
+        text.stdout
+    );
+
+    // Apply repairs them: check passes again and nothing is left to plan.
+    let apply = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
+    apply.expect_code(0);
+    let repaired = emu.irready(&["check", "-e", DEMO, "--format", "json"]);
+    assert!(
+        failing(&repaired.json()).is_empty(),
+        "{:?}",
+        failing(&repaired.json())
+    );
+    repaired.expect_code(0);
+    emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"])
+        .expect_code(0);
 }

@@ -15,6 +15,8 @@
   executing one deletes the stack's other change sets, as AWS does.
 - A CREATE change set for a stack name that already exists fails with
   AlreadyExistsException instead of making a second stack of that name.
+- A resource removed from the template by an update leaves the stack's resources
+  (moto kept listing it, and adding it back later created nothing).
 - A resource removed from the template by an update is deleted even with
   ``DeletionPolicy: Retain``; here it is kept, as on AWS (stack deletion
   already honours the policy).
@@ -207,8 +209,13 @@ def parse_and_update_resource(
 def _delete_resource(self: parsing.ResourceMap, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
     if resource_json.get("DeletionPolicy") == "Retain":
         logger.info("%s is retained (DeletionPolicy: Retain)", getattr(parsed_resource, "logical_resource_id", "?"))
-        return
-    _original_delete_resource(self, parsed_resource, resource_json)
+    else:
+        _original_delete_resource(self, parsed_resource, resource_json)
+    # The resource leaves the stack either way (moto kept it among the stack's resources,
+    # so a later update adding it back found it "already there" and created nothing).
+    for logical_id, resource in list(self._parsed_resources.items()):
+        if resource is parsed_resource:
+            del self._parsed_resources[logical_id]
 
 
 def install() -> None:

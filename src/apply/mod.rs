@@ -19,8 +19,10 @@ use crate::aws::cfn::{self, ChangeSetKind, ChangeSetRequest, ChangeSetState, Sta
 use crate::aws::ec2;
 use crate::aws::{AccountSession, Aws, AwsError};
 use crate::discover::{TAG_ENVIRONMENT, TAG_IMAGE, TAG_IMAGE_SOURCE, TAG_MANAGED};
+use crate::plan::drift::Repair;
 use crate::plan::{
-    ImageAction, Plan, PlannedTemplate, ResourceAction, StackAction, StackPlan, ValueSource,
+    ImageAction, Plan, PlannedTemplate, ResourceAction, ResourceChange, StackAction, StackPlan,
+    ValueSource,
 };
 use crate::render::Component;
 use progress::Progress;
@@ -78,10 +80,19 @@ pub struct ImageResult {
     pub outcome: Outcome,
 }
 
+/// How repairing one resource changed outside irready ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepairResult {
+    pub stack: StackAddr,
+    pub logical_id: String,
+    pub outcome: Outcome,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct ApplyReport {
     pub images: Vec<ImageResult>,
     pub results: Vec<StackResult>,
+    pub repairs: Vec<RepairResult>,
 }
 
 impl ApplyReport {
@@ -91,6 +102,7 @@ impl ApplyReport {
             .iter()
             .map(|r| &r.outcome)
             .chain(self.images.iter().map(|i| &i.outcome))
+            .chain(self.repairs.iter().map(|r| &r.outcome))
             .filter(|o| o.is_failure())
             .count()
     }
@@ -229,7 +241,148 @@ pub async fn apply(
         });
     }
     results.sort_by(|a, b| a.addr.cmp(&b.addr));
-    ApplyReport { images, results }
+    // Repairs last: on stacks that now match their template, put back what was changed
+    // outside irready. A stack that failed is not repaired.
+    let failed_stacks: BTreeSet<&StackAddr> = results
+        .iter()
+        .filter(|r| r.outcome.is_failure())
+        .map(|r| &r.addr)
+        .collect();
+    let mut repairs = Vec::new();
+    let mut recreate: BTreeMap<&StackAddr, Vec<String>> = BTreeMap::new();
+    for drift in &plan.drift {
+        let outcome = if failed_stacks.contains(&drift.stack) {
+            Outcome::Skipped {
+                reason: format!("{} did not apply", drift.stack),
+            }
+        } else {
+            match &drift.repair {
+                Repair::Recreate => {
+                    recreate
+                        .entry(&drift.stack)
+                        .or_default()
+                        .push(drift.logical_id.clone());
+                    continue;
+                }
+                Repair::Manual { .. } => continue,
+                repair => match sessions.session(&drift.stack.account) {
+                    Some(session) => {
+                        progress.step(&drift.stack, &repair.describe());
+                        match repair_in_place(aws, &session, &drift.stack, repair).await {
+                            Ok(()) => Outcome::Applied { changes: 1 },
+                            Err(err) => failed(err),
+                        }
+                    }
+                    None => failed(format!("no session for account {}", drift.stack.account)),
+                },
+            }
+        };
+        repairs.push(RepairResult {
+            stack: drift.stack.clone(),
+            logical_id: drift.logical_id.clone(),
+            outcome,
+        });
+    }
+    for (stack, logical_ids) in recreate {
+        let outcome = match (sessions.session(&stack.account), by_addr.get(stack)) {
+            (Some(session), Some(planned)) => {
+                let context = StackContext {
+                    aws,
+                    session: &session,
+                    sessions,
+                    copied: &copied,
+                    options,
+                    progress,
+                };
+                recreate_resources(&context, planned, &logical_ids).await
+            }
+            _ => failed(format!("{stack} is not in the plan")),
+        };
+        for logical_id in logical_ids {
+            repairs.push(RepairResult {
+                stack: stack.clone(),
+                logical_id,
+                outcome: outcome.clone(),
+            });
+        }
+    }
+    ApplyReport {
+        images,
+        results,
+        repairs,
+    }
+}
+
+/// Puts back a setting changed outside irready through the service's API.
+async fn repair_in_place(
+    aws: &Aws,
+    session: &AccountSession,
+    stack: &StackAddr,
+    repair: &Repair,
+) -> Result<(), AwsError> {
+    match repair {
+        Repair::StartLogging { trail } => {
+            crate::aws::cloudtrail::start_logging(aws, session, &stack.region, trail).await
+        }
+        Repair::EnableDetector { detector_id } => {
+            crate::aws::guardduty::enable_detector(aws, session, &stack.region, detector_id).await
+        }
+        Repair::SetTrustPolicy { role, document } => {
+            crate::aws::iam::set_trust_policy(aws, session, role, document).await
+        }
+        Repair::Recreate | Repair::Manual { .. } => Ok(()),
+    }
+}
+
+/// Creates again resources deleted outside irready: one change set without them, one
+/// with the stack's template again, each checked against what it should change.
+async fn recreate_resources(
+    context: &StackContext<'_>,
+    planned: &StackPlan,
+    logical_ids: &[String],
+) -> Outcome {
+    let Some(template) = &planned.template else {
+        return failed("the plan holds no template for this stack");
+    };
+    let Ok(parsed) = crate::plan::diff::parse_template(&template.body) else {
+        return failed("the planned template does not parse");
+    };
+    let stripped = crate::plan::drift::without_resources(&parsed, logical_ids);
+    let change = |action| {
+        logical_ids
+            .iter()
+            .map(|id| ResourceChange {
+                logical_id: id.clone(),
+                resource_type: String::new(),
+                action,
+                properties: Vec::new(),
+                data_bearing: false,
+            })
+            .collect()
+    };
+    let step = |body: String, resources| StackPlan {
+        action: StackAction::Update,
+        template: Some(PlannedTemplate {
+            sha256: template.sha256.clone(),
+            body,
+        }),
+        resources,
+        deferred: Vec::new(),
+        ..planned.clone()
+    };
+    let without = step(
+        serde_json::to_string_pretty(&stripped).expect("templates serialize"),
+        change(ResourceAction::Remove),
+    );
+    let outcome = apply_stack(context, &without).await;
+    if outcome.is_failure() {
+        return outcome;
+    }
+    apply_stack(
+        context,
+        &step(template.body.clone(), change(ResourceAction::Add)),
+    )
+    .await
 }
 
 /// Copies every image the plan copies, concurrently, and waits until each is available.

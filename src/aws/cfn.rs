@@ -348,20 +348,45 @@ pub async fn physical_ids(
     region: &Region,
     stack: &str,
 ) -> AwsResult<std::collections::BTreeSet<String>> {
+    Ok(stack_resources(aws, session, region, stack)
+        .await?
+        .into_values()
+        .filter_map(|r| r.physical_id)
+        .collect())
+}
+
+/// A resource of a deployed stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackResource {
+    pub resource_type: String,
+    pub physical_id: Option<String>,
+}
+
+/// The resources of a deployed stack, by logical id.
+pub async fn stack_resources(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+) -> AwsResult<BTreeMap<String, StackResource>> {
     let client = aws.cloudformation(session, region);
     let mut pages = client
         .list_stack_resources()
         .stack_name(stack)
         .into_paginator()
         .send();
-    let mut ids = std::collections::BTreeSet::new();
+    let mut resources = BTreeMap::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| AwsError::from_sdk("cloudformation:ListStackResources", e))?;
-        ids.extend(
-            page.stack_resource_summaries()
-                .iter()
-                .filter_map(|r| r.physical_resource_id().map(str::to_owned)),
-        );
+        for r in page.stack_resource_summaries() {
+            resources.insert(
+                r.logical_resource_id().unwrap_or_default().to_owned(),
+                StackResource {
+                    resource_type: r.resource_type().unwrap_or_default().to_owned(),
+                    physical_id: r.physical_resource_id().map(str::to_owned),
+                },
+            );
+        }
     }
-    Ok(ids)
+    Ok(resources)
 }

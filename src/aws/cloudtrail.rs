@@ -126,3 +126,19 @@ pub async fn trails(
     trails.sort_by(|a, b| a.arn.cmp(&b.arn));
     Ok(trails)
 }
+
+/// Starts logging on trail `name` (by name: the emulator answers by name only).
+pub async fn start_logging(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<()> {
+    aws.cloudtrail(session, region)
+        .start_logging()
+        .name(name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudtrail:StartLogging", e))?;
+    Ok(())
+}

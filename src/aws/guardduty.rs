@@ -65,3 +65,20 @@ pub async fn detectors(
     }
     Ok(detectors)
 }
+
+/// Enables detector `id`, as its stack declares it.
+pub async fn enable_detector(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    id: &str,
+) -> AwsResult<()> {
+    aws.guardduty(session, region)
+        .update_detector()
+        .detector_id(id)
+        .enable(true)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("guardduty:UpdateDetector", e))?;
+    Ok(())
+}

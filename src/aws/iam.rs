@@ -60,3 +60,20 @@ pub async fn role(aws: &Aws, session: &AccountSession, name: &str) -> AwsResult<
         max_session_seconds: role.max_session_duration(),
     }))
 }
+
+/// Replaces the trust policy of role `name` with `document`.
+pub async fn set_trust_policy(
+    aws: &Aws,
+    session: &AccountSession,
+    name: &str,
+    document: &serde_json::Value,
+) -> AwsResult<()> {
+    aws.iam(session)
+        .update_assume_role_policy()
+        .role_name(name)
+        .policy_document(document.to_string())
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:UpdateAssumeRolePolicy", e))?;
+    Ok(())
+}

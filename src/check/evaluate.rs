@@ -511,8 +511,25 @@ fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
         .iter()
         .map(String::as_str)
         .collect();
+    let gaps = trust_gaps(&role.trust_policy, &allowed);
+    if gaps.is_empty() {
+        pass(
+            format!("{name}: MFA, trusts only the security principals"),
+            vec![role.arn.clone()],
+        )
+    } else {
+        fail(
+            format!("{name}: {}", gaps.join("; ")),
+            vec![role.arn.clone()],
+        )
+    }
+}
+
+/// What a breakglass trust policy allows beyond `allowed` principals with MFA: every
+/// other principal it trusts, and statements that do not require MFA.
+pub fn trust_gaps(policy: &Value, allowed: &BTreeSet<&str>) -> Vec<String> {
     let mut gaps = Vec::new();
-    for statement in statements(&role.trust_policy) {
+    for statement in statements(policy) {
         if statement.get("Effect").and_then(Value::as_str) != Some("Allow") {
             continue;
         }
@@ -528,17 +545,7 @@ fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
             gaps.push("a statement does not require MFA".to_owned());
         }
     }
-    if gaps.is_empty() {
-        pass(
-            format!("{name}: MFA, trusts only the security principals"),
-            vec![role.arn.clone()],
-        )
-    } else {
-        fail(
-            format!("{name}: {}", gaps.join("; ")),
-            vec![role.arn.clone()],
-        )
-    }
+    gaps
 }
 
 fn statements(policy: &Value) -> Vec<&Value> {

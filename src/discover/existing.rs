@@ -16,7 +16,7 @@ use crate::aws::configservice::{self, RecorderFact};
 use crate::aws::ec2::{self, FlowLogFact};
 use crate::aws::guardduty::{self, DetectorFact};
 use crate::aws::resolver::{self, QueryLogAssociationFact};
-use crate::aws::{cfn, AccountSession, Aws, AwsResult};
+use crate::aws::{AccountSession, Aws, AwsResult};
 
 /// Resources of a target made outside irready, each list sorted by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -96,35 +96,33 @@ pub async fn read(
     session: &AccountSession,
     region: &Region,
     needs: ExistingNeeds,
-    own_stacks: &[String],
+    owned: &BTreeSet<String>,
     vpcs: &BTreeSet<String>,
-) -> AwsResult<Existing> {
+) -> AwsResult<(Existing, Listed)> {
     if !needs.any() {
-        return Ok(Existing::default());
+        return Ok((Existing::default(), Listed::default()));
     }
-    // irready's own resources first, so that only the others are described further.
-    let mut owned = BTreeSet::new();
-    for stack in own_stacks {
-        owned.extend(cfn::physical_ids(aws, session, region, stack).await?);
-    }
+    // irready's own trail and detector are described too: the plan looks for changes
+    // made to them outside irready.
+    let none = BTreeSet::new();
     let mut listed = Listed::default();
     if needs.trails {
-        listed.trails = cloudtrail::trails(aws, session, region, &owned).await?;
+        listed.trails = cloudtrail::trails(aws, session, region, &none).await?;
     }
     if needs.detector {
-        listed.detectors = guardduty::detectors(aws, session, region, &owned).await?;
+        listed.detectors = guardduty::detectors(aws, session, region, &none).await?;
     }
     if needs.recorder {
-        listed.recorders = configservice::recorders(aws, session, region, &owned).await?;
+        listed.recorders = configservice::recorders(aws, session, region, owned).await?;
     }
     if needs.flow_logs && !vpcs.is_empty() {
         listed.flow_logs = ec2::flow_logs(aws, session, region).await?;
     }
     if needs.query_logs && !vpcs.is_empty() {
         listed.query_log_associations =
-            resolver::query_log_associations(aws, session, region, vpcs, &owned).await?;
+            resolver::query_log_associations(aws, session, region, vpcs, owned).await?;
     }
-    Ok(listed.outside(&owned, vpcs))
+    Ok((listed.clone().outside(owned, vpcs), listed))
 }
 
 #[cfg(test)]

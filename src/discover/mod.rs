@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, Region, StackAddr, Target};
-use crate::aws::cfn::{self, DeployedStack};
+use crate::aws::cfn::{self, DeployedStack, StackResource};
 use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
+use crate::aws::iam::RoleFact;
 use crate::aws::{ec2, iam, org, AccountSession, Aws, AwsError};
 use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
-pub use existing::{Existing, ExistingNeeds};
+pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
 
 use crate::render::Component;
@@ -66,6 +67,13 @@ pub struct TargetState {
     pub images: BTreeMap<String, ImageSighting>,
     /// What exists outside irready that the environment's controls could count.
     pub existing: Existing,
+    /// Everything those reads listed, irready's own resources included.
+    pub listed: Listed,
+    /// The resources of irready's own stacks here (org logging, regional baseline,
+    /// access), by stack and logical id: watched for changes made outside irready.
+    pub own_resources: BTreeMap<String, BTreeMap<String, StackResource>>,
+    /// The breakglass role as it is, where irready's access stack holds it.
+    pub breakglass: Option<RoleFact>,
 }
 
 /// What discovery saw of one analysis image in one region.
@@ -315,13 +323,33 @@ async fn read_target(
     } else {
         BTreeMap::new()
     };
-    // The stacks that hold irready's own trail, detector, recorder, flow logs and
-    // associations.
-    let own_stacks: Vec<String> = [Component::OrgLogging, Component::RegionalBaseline]
-        .into_iter()
-        .map(|c| c.stack_name(&env.name))
-        .filter(|name| stacks.contains_key(name))
-        .collect();
+    // The resources of irready's own stacks: set apart from what exists outside irready,
+    // and watched for changes made outside irready.
+    let mut own_resources = BTreeMap::new();
+    let mut owned = BTreeSet::new();
+    let watched = [
+        (Component::OrgLogging, needs.existing.any()),
+        (Component::RegionalBaseline, needs.existing.any()),
+        (Component::Access, env.access.is_some()),
+    ];
+    for (component, wanted) in watched {
+        let name = component.stack_name(&env.name);
+        if !wanted || !stacks.contains_key(&name) {
+            continue;
+        }
+        let resources = cfn::stack_resources(aws, session, region, &name).await?;
+        owned.extend(resources.values().filter_map(|r| r.physical_id.clone()));
+        own_resources.insert(name, resources);
+    }
+    let breakglass = match (
+        &env.access,
+        own_resources.get(&Component::Access.stack_name(&env.name)),
+    ) {
+        (Some(access), Some(resources)) if resources.contains_key(BREAKGLASS_LOGICAL_ID) => {
+            iam::role(aws, session, &access.breakglass.role_name).await?
+        }
+        _ => None,
+    };
     let mut state = TargetState {
         stacks,
         s3_prefix_list,
@@ -329,14 +357,22 @@ async fn read_target(
         config_role_exists,
         images,
         existing: Existing::default(),
+        listed: Listed::default(),
+        own_resources,
+        breakglass,
     };
     let covered: BTreeSet<String> = crate::render::covered_vpcs(&state)
         .map(|v| v.id.clone())
         .collect();
-    state.existing =
-        existing::read(aws, session, region, needs.existing, &own_stacks, &covered).await?;
+    let (existing, listed) =
+        existing::read(aws, session, region, needs.existing, &owned, &covered).await?;
+    state.existing = existing;
+    state.listed = listed;
     Ok(state)
 }
+
+/// The breakglass role's logical id in the access template.
+pub const BREAKGLASS_LOGICAL_ID: &str = "BreakglassRole";
 
 /// The analysis images in one region of the forensic account: one lookup per image the
 /// environment names, one for irready's earlier copies.

@@ -4,6 +4,7 @@
 
 mod create_only;
 pub mod diff;
+pub mod drift;
 pub mod existing;
 pub mod images;
 pub mod model;
@@ -33,6 +34,8 @@ pub struct PlanInput<'a> {
     pub deployed_templates: BTreeMap<StackAddr, Value>,
     /// Where the analysis images are, and where apply copies them.
     pub images: Vec<ImagePlan>,
+    /// Resources of irready's stacks changed outside irready.
+    pub drift: Vec<drift::Drift>,
     /// The forensic account to create first, if the environment asks for one.
     pub create_account: Option<crate::discover::scope::PendingAccount>,
     /// Targets that could not be read or rendered.
@@ -258,6 +261,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         stacks,
         create_account: input.create_account,
         images: input.images,
+        drift: input.drift,
         errors,
         existing: input.existing,
     }

@@ -29,6 +29,9 @@ pub struct Plan {
     /// need its id, and apply plans them once the account exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_account: Option<crate::discover::scope::PendingAccount>,
+    /// Resources of irready's stacks changed outside irready, with their repair.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<super::drift::Drift>,
     /// The analysis images in each analysis region, sorted by target and name.
     #[serde(default)]
     pub images: Vec<super::ImagePlan>,
@@ -291,6 +294,7 @@ pub struct Summary {
     pub stacks_changed: usize,
     pub stacks_total: usize,
     pub images_to_copy: usize,
+    pub repairs: usize,
 }
 
 impl Plan {
@@ -298,6 +302,11 @@ impl Plan {
         let mut s = Summary {
             stacks_total: self.stacks.len(),
             images_to_copy: self.images.iter().filter(|i| i.is_change()).count(),
+            repairs: self
+                .drift
+                .iter()
+                .filter(|d| d.repair.is_automatic())
+                .count(),
             ..Summary::default()
         };
         for stack in &self.stacks {
@@ -322,6 +331,7 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.create_account.is_some()
+            || !self.drift.is_empty()
             || self.stacks.iter().any(|s| s.action.is_change())
             || self.images.iter().any(|i| i.is_change())
     }

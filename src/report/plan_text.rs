@@ -47,6 +47,34 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         );
     }
 
+    if !plan.drift.is_empty() {
+        let _ = writeln!(out, "{}", style("Changed outside irready:").bold());
+        for drift in &plan.drift {
+            let mark = if drift.repair.is_automatic() {
+                style("~").yellow()
+            } else {
+                style("!").red().bold()
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} {}/{}/{} {} ({}{}): {}",
+                plan.account_label(&drift.stack.account),
+                drift.stack.region,
+                drift.stack.stack,
+                drift.logical_id,
+                drift.resource_type,
+                drift
+                    .physical_id
+                    .as_deref()
+                    .map(|id| format!(" {id}"))
+                    .unwrap_or_default(),
+                drift.change
+            );
+            let _ = writeln!(out, "      → {}", drift.repair.describe());
+        }
+        out.push('\n');
+    }
+
     for stack in &plan.stacks {
         if stack.action.is_change() || verbose {
             stack_text(&mut out, plan, stack);
@@ -112,11 +140,16 @@ pub fn summary_line(plan: &Plan) -> String {
             account.name
         );
     }
-    let images = match s.images_to_copy {
+    let mut images = match s.images_to_copy {
         0 => String::new(),
         1 => ", 1 image to copy".to_owned(),
         n => format!(", {n} images to copy"),
     };
+    match s.repairs {
+        0 => {}
+        1 => images.push_str(", 1 repair"),
+        n => images.push_str(&format!(", {n} repairs")),
+    }
     format!(
         "{} {} to add, {} to change, {} to destroy{replace} across {} stacks{images} in {} accounts × {} regions.",
         style("Plan:").bold(),
