@@ -4,14 +4,14 @@
 
 use std::fmt::Write;
 
-use super::{counts_phrase, listed_findings, summaries, target_label};
+use super::{count, counts_phrase, listed_findings, summaries, target_label};
 use crate::check::{CheckReport, Finding, Status};
 
 /// The report as GitHub-flavoured Markdown.
 pub fn render(report: &CheckReport) -> String {
     let mut out = String::new();
     let summaries = summaries(report);
-    let totals = report.totals();
+    let totals = count(listed_findings(report));
     let failing_controls = summaries
         .iter()
         .filter(|s| s.worst == Some(Status::Fail))

@@ -6,7 +6,9 @@ use std::fmt::Write;
 
 use console::{pad_str, style, Alignment, StyledObject};
 
-use super::{counts_phrase, findings_of, summaries, target_label, ControlSummary};
+use super::{
+    count, counts_phrase, findings_of, listed_findings, summaries, target_label, ControlSummary,
+};
 use crate::check::{CheckReport, Finding, Status};
 
 /// Titles are cut to this many columns so that the counts line up.
@@ -39,9 +41,9 @@ pub fn render(report: &CheckReport, verbose: bool) -> String {
         }
     }
 
-    let totals = report.totals();
+    let totals = count(listed_findings(report));
     let targets: std::collections::BTreeSet<_> =
-        report.findings.iter().map(|f| &f.target).collect();
+        listed_findings(report).map(|f| &f.target).collect();
     let _ = writeln!(
         out,
         "\n{} {}, {}, {}, {} not applicable ({} controls, {} targets)",
