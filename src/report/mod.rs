@@ -1,6 +1,8 @@
-//! Views over plans and apply results: human text and JSON. Reads the data it is given
-//! and decides nothing.
+//! Views over plans, apply results and check reports: human text, JSON and, for check
+//! reports, the CI and browser formats of `report::check`. Reads the data it is given and
+//! decides nothing.
 
+pub mod check;
 pub mod plan_text;
 
 use crate::plan::Plan;
