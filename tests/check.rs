@@ -208,6 +208,26 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
         text.stdout
     );
 
+    // The same four, in the formats CI tools read.
+    let junit = emu.irready(&["check", "-e", DEMO, "--format", "junit"]);
+    junit.expect_code(3);
+    assert_eq!(
+        junit.stdout.matches("<failure ").count(),
+        4,
+        "{}",
+        junit.stdout
+    );
+    let sarif = emu.irready(&["check", "-e", DEMO, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("ready.html");
+    emu.irready(&["check", "-e", DEMO, "--html", page.to_str().unwrap()])
+        .expect_code(3);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("data-status=\"fail\"").count(), 4);
+
     // The plan lists the same four as changed outside irready, with their repairs.
     let plan = emu.irready(&[
         "plan",

@@ -857,6 +857,7 @@ mod tests {
             created_at: chrono::DateTime::default(),
             account_names: BTreeMap::new(),
             images: Vec::new(),
+            drift: Vec::new(),
             create_account: None,
             scanned: Scanned {
                 accounts: 1,

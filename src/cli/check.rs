@@ -7,9 +7,9 @@ use clap::{Args, ValueEnum};
 
 use super::{AwsArgs, EnvArgs, ExitCode};
 use crate::addr::Region;
-use crate::check::CheckReport;
 use crate::check::{self, controls, CheckOptions, Severity, Status};
-use crate::config;
+use crate::report::check::{Format, RenderOptions};
+use crate::{config, report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -18,6 +18,18 @@ pub enum CheckFormat {
     Junit,
     Sarif,
     Markdown,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Text => Self::Text,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Junit => Self::Junit,
+            CheckFormat::Sarif => Self::Sarif,
+            CheckFormat::Markdown => Self::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -75,13 +87,19 @@ pub async fn run(args: CheckArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         regions,
     };
     let report = check::check(&aws, &env, &options).await?;
-    let rendered = render(&report, args.format, verbose)?;
+    let options = RenderOptions {
+        verbose,
+        environment_file: Some(args.env.env.display().to_string()),
+    };
+    let rendered = report::check::render(&report, args.format.into(), &options);
     print!("{rendered}");
     if let Some(path) = &args.out {
         std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;
     }
-    if args.html.is_some() {
-        anyhow::bail!("--html is not available in this build");
+    if let Some(path) = &args.html {
+        std::fs::write(path, report::check::html::render(&report))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("Coverage matrix written to {}", path.display());
     }
     args.aws.print_stats(&aws);
     let errors = report.findings.iter().any(|f| f.status == Status::Error);
@@ -120,31 +138,4 @@ pub fn list(args: ControlsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::Ok)
-}
-
-fn render(report: &CheckReport, format: CheckFormat, verbose: bool) -> anyhow::Result<String> {
-    Ok(match format {
-        CheckFormat::Json => {
-            serde_json::to_string_pretty(report).expect("reports serialize") + "\n"
-        }
-        CheckFormat::Text => {
-            let mut out = String::new();
-            for f in &report.findings {
-                if f.status == Status::Pass && !verbose {
-                    continue;
-                }
-                out.push_str(&format!(
-                    "{} {} {}: {}\n",
-                    f.status, f.control, f.target, f.message
-                ));
-            }
-            let t = report.totals();
-            out.push_str(&format!(
-                "{} pass, {} fail, {} error, {} not applicable\n",
-                t.pass, t.fail, t.error, t.not_applicable
-            ));
-            out
-        }
-        other => anyhow::bail!("--format {other:?} is not available in this build"),
-    })
 }

@@ -45,6 +45,9 @@ fn seen(
                 vpcs: Vec::new(),
                 config_role_exists: None,
                 existing: Default::default(),
+                listed: Default::default(),
+                own_resources: BTreeMap::new(),
+                breakglass: None,
                 images: BTreeMap::from([(
                     "sift".to_owned(),
                     ImageSighting {
