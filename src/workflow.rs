@@ -213,3 +213,27 @@ pub async fn prepare_plan(
     });
     Ok(Prepared { discovery, plan })
 }
+
+/// What exists now, for comparing with a saved plan: the fingerprint of every stack of
+/// the environment that discovery read, the image copies a plan would make now, and the
+/// forensic account still to be created.
+pub fn current(env: &Environment, discovery: &Discovery) -> plan::file::Current {
+    let mut now = plan::file::Current {
+        create_account: discovery.scope.pending_forensic.clone(),
+        ..Default::default()
+    };
+    for (target, state) in &discovery.targets {
+        let Ok(state) = state else { continue };
+        now.read.insert(target.clone());
+        for stack in state.stacks.values() {
+            now.stacks.insert(
+                StackAddr::new(target, stack.name.clone()),
+                plan::fingerprint_of(Some(stack)),
+            );
+        }
+    }
+    if let Some(account) = &discovery.scope.forensic_account {
+        now.images = plan::images::resolve(env, account, &discovery.targets).0;
+    }
+    now
+}

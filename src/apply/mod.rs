@@ -711,6 +711,7 @@ mod tests {
                 targets: 1,
             },
             stacks,
+            hazards: Vec::new(),
             errors: Vec::new(),
         }
     }

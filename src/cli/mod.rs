@@ -4,6 +4,7 @@
 mod apply;
 mod plan;
 mod render;
+mod show;
 mod validate;
 
 use std::path::PathBuf;
@@ -21,6 +22,10 @@ pub enum ExitCode {
     Error = 1,
     /// `plan --detailed-exitcode`: the plan has changes.
     Changes = 2,
+    /// `plan --hazard-exitcode`: the plan removes or replaces a data-bearing resource.
+    DataLoss = 3,
+    /// `plan --hazard-exitcode`: the plan widens access (and loses no data).
+    WidensAccess = 4,
 }
 
 #[derive(Debug, Parser)]
@@ -54,8 +59,10 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Show what apply would change, per stack, resource and property.
     Plan(plan::PlanArgs),
-    /// Apply the plan through CloudFormation change sets.
+    /// Apply the plan (made now, or saved) through CloudFormation change sets.
     Apply(apply::ApplyArgs),
+    /// Render a saved plan, warning when it is stale.
+    Show(show::ShowArgs),
 }
 
 /// The environment file.
@@ -117,5 +124,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args).await,
         Command::Plan(args) => plan::run(args, cli.verbose > 0).await,
         Command::Apply(args) => apply::run(args, cli.verbose > 0).await,
+        Command::Show(args) => show::run(args, cli.verbose > 0).await,
     }
 }

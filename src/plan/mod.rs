@@ -4,6 +4,8 @@
 
 mod create_only;
 pub mod diff;
+pub mod file;
+pub mod hazards;
 pub mod images;
 pub mod model;
 
@@ -83,7 +85,8 @@ pub fn deployed_fingerprint(stack: &DeployedStack) -> Option<&str> {
         .map(String::as_str)
 }
 
-fn fingerprint_of(stack: Option<&DeployedStack>) -> Fingerprint {
+/// What a saved plan records of a stack, and compares again before it is applied.
+pub fn fingerprint_of(stack: Option<&DeployedStack>) -> Fingerprint {
     match stack {
         None => Fingerprint::Absent,
         Some(s) => Fingerprint::Present {
@@ -127,6 +130,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
     let mut stacks = Vec::new();
     let mut errors = input.errors;
     let mut seen: BTreeSet<StackAddr> = BTreeSet::new();
+    let mut found = Vec::new();
 
     for rendered in &input.rendered {
         seen.insert(rendered.addr.clone());
@@ -182,6 +186,13 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                     } else {
                         let before = input.deployed_templates.get(&rendered.addr);
                         let resources = diff::diff_templates(before, after.as_ref());
+                        found.extend(hazards::find(
+                            &rendered.addr,
+                            StackAction::Update,
+                            before,
+                            after.as_ref(),
+                            &resources,
+                        ));
                         base(StackAction::Update, None, resources)
                     }
                 }
@@ -222,6 +233,14 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 continue;
             }
             let before = input.deployed_templates.get(&addr);
+            let resources = diff::diff_templates(before, None);
+            found.extend(hazards::find(
+                &addr,
+                StackAction::Delete,
+                before,
+                None,
+                &resources,
+            ));
             stacks.push(StackPlan {
                 addr,
                 component,
@@ -233,7 +252,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 // Deletions follow the reverse of dependencies the plan cannot see any
                 // more; the stacks that remain are not affected by their order.
                 depends_on: Vec::new(),
-                resources: diff::diff_templates(before, None),
+                resources,
                 deferred: Vec::new(),
             });
         }
@@ -241,6 +260,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
 
     stacks.sort_by(|a, b| a.addr.cmp(&b.addr));
     errors.sort_by(|a, b| (&a.target, &a.stack).cmp(&(&b.target, &b.stack)));
+    found.sort();
     Plan {
         format_version: FORMAT_VERSION,
         irready_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -255,6 +275,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         stacks,
         create_account: input.create_account,
         images: input.images,
+        hazards: found,
         errors,
     }
 }

@@ -1,6 +1,7 @@
-//! Views over plans and apply results: human text and JSON. Reads the data it is given
+//! Views over plans and apply results: human text, Markdown and JSON. Reads the data it is given
 //! and decides nothing.
 
+pub mod plan_markdown;
 pub mod plan_text;
 
 use crate::plan::Plan;
