@@ -343,3 +343,218 @@ async fn replacing_the_evidence_bucket_is_shown_first_and_refused_unless_allowed
     emu.irready(&["plan", "-e", wider.to_str().unwrap(), "--detailed-exitcode"])
         .expect_code(2);
 }
+
+#[tokio::test]
+async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_it() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    let (prod, forensics) = (&accounts["prod-app"], &accounts["forensics"]);
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(dir.path(), "small.yaml", SMALL);
+    let env = env.to_str().unwrap();
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    // A stack irready did not make, and one of another environment, in the same place.
+    let cfn = emu.cloudformation(prod, "us-east-1").await;
+    let topic = r#"{"Resources":{"T":{"Type":"AWS::SNS::Topic"}}}"#;
+    cfn.create_stack()
+        .stack_name("someone-elses")
+        .template_body(topic)
+        .send()
+        .await
+        .unwrap();
+    let tag = |k: &str, v: &str| {
+        aws_sdk_cloudformation::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+    };
+    cfn.create_stack()
+        .stack_name("irready-other-access")
+        .template_body(topic)
+        .tags(tag("irready:managed", "true"))
+        .tags(tag("irready:environment", "other"))
+        .tags(tag("irready:component", "access"))
+        .send()
+        .await
+        .unwrap();
+
+    // Unattended without --auto-approve: refused, nothing deleted.
+    emu.irready(&["destroy", "-e", env]).expect_code(1);
+    assert_eq!(emu.stack_count(prod, "us-east-1").await, 4);
+
+    let run = emu.irready(&["destroy", "-e", env, "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Destroy complete: 4 stacks deleted, 0 failed."),
+        "{}",
+        run.stdout
+    );
+    let listed: BTreeSet<String> = run
+        .stdout
+        .split("Retained, with their data (no longer managed by irready):\n")
+        .nth(1)
+        .expect("a list of what stays")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let evidence = format!("irready-small-evidence-{forensics}-us-east-1");
+    let logs = format!("irready-small-logs-{forensics}-us-east-1");
+    let at = format!("{forensics}/us-east-1");
+    for expected in [
+        format!("{at} EvidenceBucket AWS::S3::Bucket {evidence}"),
+        format!("{at} LogArchiveBucket AWS::S3::Bucket {logs}"),
+        format!("{at} FlowLogGroup AWS::Logs::LogGroup /irready/small/forensic-vpc/flow-logs"),
+    ] {
+        assert!(listed.contains(&expected), "{expected} in {listed:?}");
+    }
+    assert_eq!(
+        listed.len(),
+        5,
+        "two buckets, two keys, the flow log group: {listed:?}"
+    );
+
+    // Exactly the retained resources stay.
+    let s3 = emu
+        .regional(forensics, "us-east-1", |c| {
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(c)
+                    .force_path_style(true)
+                    .build(),
+            )
+        })
+        .await;
+    for bucket in [&evidence, &logs] {
+        s3.head_bucket().bucket(bucket).send().await.expect(bucket);
+    }
+    let logs_client = emu
+        .regional(forensics, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
+        .await;
+    let groups = logs_client.describe_log_groups().send().await.unwrap();
+    assert_eq!(groups.log_groups().len(), 1);
+    let kms = emu
+        .regional(forensics, "us-east-1", aws_sdk_kms::Client::new)
+        .await;
+    let keys = kms.list_keys().send().await.unwrap();
+    let mut enabled = 0;
+    for key in keys.keys() {
+        let meta = kms
+            .describe_key()
+            .key_id(key.key_id().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .key_metadata
+            .unwrap();
+        if meta.key_state().map(|s| s.as_str()) == Some("Enabled") {
+            enabled += 1;
+        }
+    }
+    assert_eq!(enabled, 2, "the evidence and log archive keys stay");
+    let iam = emu.iam(prod).await;
+    assert!(iam
+        .get_role()
+        .role_name("irready-breakglass")
+        .send()
+        .await
+        .is_err());
+    assert_eq!(emu.stack_count(forensics, "us-east-1").await, 0);
+    let left: BTreeSet<String> = cfn
+        .describe_stacks()
+        .send()
+        .await
+        .unwrap()
+        .stacks()
+        .iter()
+        .map(|s| s.stack_name().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        left,
+        BTreeSet::from([
+            "irready-other-access".to_owned(),
+            "someone-elses".to_owned()
+        ])
+    );
+
+    // Nothing left to destroy.
+    let again = emu.irready(&["destroy", "-e", env, "--auto-approve"]);
+    again.expect_code(0);
+    assert!(
+        again.stdout.contains("Nothing to destroy"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_second_run_on_a_locked_environment_refuses_and_unlock_breaks_a_dead_runs_lock() {
+    let emu = Emulator::start();
+    let prod = emu.accounts().await["prod-app"].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(dir.path(), "small.yaml", SMALL);
+    let env = env.to_str().unwrap();
+    // What a run killed halfway leaves behind: its lock.
+    let ssm = emu
+        .regional(common::MANAGEMENT, "us-east-1", aws_sdk_ssm::Client::new)
+        .await;
+    let holder = r#"{"user":"ci","host":"runner-7","pid":4242,"command":"apply","since":"2025-01-10T09:14:02Z"}"#;
+    ssm.put_parameter()
+        .name("/irready/small/apply-lock")
+        .value(holder)
+        .r#type(aws_sdk_ssm::types::ParameterType::String)
+        .send()
+        .await
+        .unwrap();
+
+    for command in ["apply", "destroy"] {
+        let run = emu.irready(&[command, "-e", env, "--auto-approve"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr.contains(
+                "environment small is locked by ci@runner-7 (pid 4242, `apply`) since 2025-01-10T09:14:02Z"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("irready unlock -e"), "{}", run.stderr);
+    }
+    assert_eq!(
+        emu.stack_count(&prod, "us-east-1").await,
+        0,
+        "nothing applied"
+    );
+    let value = ssm
+        .get_parameter()
+        .name("/irready/small/apply-lock")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        value.parameter().unwrap().value(),
+        Some(holder),
+        "the lock is untouched"
+    );
+
+    let unlock = emu.irready(&["unlock", "-e", env]);
+    unlock.expect_code(0);
+    assert!(
+        unlock
+            .stdout
+            .contains("Broke the apply lock of small held by ci@runner-7"),
+        "{}",
+        unlock.stdout
+    );
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    assert_eq!(emu.stack_count(&prod, "us-east-1").await, 2);
+    // Released at the end of the run.
+    let gone = ssm
+        .get_parameter()
+        .name("/irready/small/apply-lock")
+        .send()
+        .await;
+    assert!(gone.is_err(), "the lock is released: {gone:?}");
+    let again = emu.irready(&["unlock", "-e", env]);
+    assert!(again.stdout.contains("was not locked"), "{}", again.stdout);
+}

@@ -339,3 +339,29 @@ pub async fn stack_events(
     events.reverse();
     Ok(events)
 }
+
+/// The physical ids of a stack's resources, by logical id.
+pub async fn stack_resources(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    stack: &str,
+) -> AwsResult<BTreeMap<String, String>> {
+    let out = aws
+        .cloudformation(session, region)
+        .describe_stack_resources()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudformation:DescribeStackResources", e))?;
+    Ok(out
+        .stack_resources()
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.logical_resource_id()?.to_owned(),
+                r.physical_resource_id()?.to_owned(),
+            ))
+        })
+        .collect())
+}

@@ -9,6 +9,7 @@ pub mod cfn;
 pub mod ec2;
 pub mod iam;
 pub mod org;
+pub mod ssm;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -383,6 +384,14 @@ impl Aws {
             .interceptor(self.interceptor())
             .build();
         aws_sdk_iam::Client::from_conf(config)
+    }
+
+    pub fn ssm(&self, session: &AccountSession, region: &Region) -> aws_sdk_ssm::Client {
+        let config = aws_sdk_ssm::config::Builder::from(&session.config)
+            .region(aws_config::Region::new(region.to_string()))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_ssm::Client::from_conf(config)
     }
 
     pub fn organizations(&self, session: &AccountSession) -> aws_sdk_organizations::Client {

@@ -47,50 +47,63 @@ pub struct ApplyArgs {
     pub allow_data_loss: bool,
 }
 
+/// Holds the environment's apply lock from before anything is read until the end.
 pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
-    match &args.plan {
-        Some(path) => run_saved(&args, path, verbose).await,
-        None => run_fresh(&args, verbose).await,
+    let saved = args.plan.as_deref().map(file::load).transpose()?;
+    let env_path = match (&args.env, &saved) {
+        (Some(path), _) => path.clone(),
+        (None, Some(plan)) => PathBuf::from(&plan.environment.file),
+        (None, None) => unreachable!("clap requires -e without a plan"),
+    };
+    let env = config::load(&env_path)?;
+    if let Some(plan) = &saved {
+        file::check_environment(plan, &env)?;
     }
+    let aws = args.aws.connect().await;
+    let lock = super::lock(&aws, &env, "apply").await?;
+    let result = match saved {
+        Some(plan) => run_saved(&args, &aws, &env, plan, verbose).await,
+        None => run_fresh(&args, &aws, &env, verbose).await,
+    };
+    if let Err(err) = lock.release(&aws).await {
+        eprintln!("warning: the apply lock was not released: {err}");
+    }
+    result
 }
 
 /// Plans the environment now and applies that plan.
-async fn run_fresh(args: &ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
-    let path = args.env.as_ref().expect("clap requires -e without a plan");
-    let env = config::load(path)?;
-    let aws = args.aws.connect().await;
-    let mut prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+async fn run_fresh(
+    args: &ApplyArgs,
+    aws: &Aws,
+    env: &config::Environment,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
     print!("{}", report::plan_text::render(&prepared.plan, verbose));
     if let Some(account) = prepared.plan.create_account.clone() {
         if !args.auto_approve && !confirm()? {
             eprintln!("Apply cancelled.");
             return Ok(ExitCode::Error);
         }
-        create_account(args, &aws, &prepared.discovery, &env, &account).await?;
+        create_account(args, aws, &prepared.discovery, env, &account).await?;
         println!("Planning again.\n");
-        prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+        prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
         print!("{}", report::plan_text::render(&prepared.plan, verbose));
     }
-    execute(args, &aws, &prepared.discovery, &prepared.plan, &[]).await
+    execute(args, aws, &prepared.discovery, &prepared.plan, &[]).await
 }
 
 /// Applies a saved plan: refuses one made from another environment or file, and one
 /// whose stacks changed since (or leaves those out, with `--skip-stale`).
 async fn run_saved(
     args: &ApplyArgs,
-    path: &std::path::Path,
+    aws: &Aws,
+    env: &config::Environment,
+    saved: Plan,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let saved = file::load(path)?;
-    let env_path = args
-        .env
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&saved.environment.file));
-    let env = config::load(&env_path)?;
-    file::check_environment(&saved, &env)?;
-    let aws = args.aws.connect().await;
-    let discovery = discover::discover(&aws, &env, args.aws.parallelism.into()).await?;
-    let stale = file::staleness(&saved, &workflow::current(&env, &discovery));
+    let discovery = discover::discover(aws, env, args.aws.parallelism.into()).await?;
+    let stale = file::staleness(&saved, &workflow::current(env, &discovery));
     let lines: Vec<String> = stale
         .iter()
         .map(|s| format!("{}: {}", s.item, s.why))
@@ -122,11 +135,11 @@ async fn run_saved(
             eprintln!("Apply cancelled.");
             return Ok(ExitCode::Error);
         }
-        create_account(args, &aws, &discovery, &env, &account).await?;
+        create_account(args, aws, &discovery, env, &account).await?;
         println!("The plan holds nothing else: plan again to deploy into the new account.");
         return Ok(ExitCode::Ok);
     }
-    execute(args, &aws, &discovery, &plan, &skipped).await
+    execute(args, aws, &discovery, &plan, &skipped).await
 }
 
 async fn create_account(

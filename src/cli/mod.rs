@@ -2,9 +2,11 @@
 //! returns an [`ExitCode`]; `main` maps errors to exit code 1.
 
 mod apply;
+mod destroy;
 mod plan;
 mod render;
 mod show;
+mod unlock;
 mod validate;
 
 use std::path::PathBuf;
@@ -63,6 +65,10 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Render a saved plan, warning when it is stale.
     Show(show::ShowArgs),
+    /// Delete every stack of the environment; evidence and logs stay.
+    Destroy(destroy::DestroyArgs),
+    /// Break the environment's apply lock, left by a run that was killed.
+    Unlock(unlock::UnlockArgs),
 }
 
 /// The environment file.
@@ -118,6 +124,32 @@ impl AwsArgs {
     }
 }
 
+/// Takes the environment's apply lock, in the caller's account and the home region.
+async fn lock(
+    aws: &Aws,
+    env: &crate::config::Environment,
+    command: &str,
+) -> anyhow::Result<crate::apply::lock::Lock> {
+    let place = lock_place(aws, env).await?;
+    Ok(crate::apply::lock::acquire(aws, place, &env.name, command).await?)
+}
+
+async fn lock_place(
+    aws: &Aws,
+    env: &crate::config::Environment,
+) -> anyhow::Result<crate::apply::lock::LockPlace> {
+    use anyhow::Context;
+    let caller = aws
+        .caller_account()
+        .await
+        .context("reading the caller's identity")?;
+    Ok(crate::apply::lock::LockPlace::new(
+        aws.caller_session(caller),
+        env.home_region.clone(),
+        &env.name,
+    ))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
@@ -125,5 +157,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(args, cli.verbose > 0).await,
         Command::Apply(args) => apply::run(args, cli.verbose > 0).await,
         Command::Show(args) => show::run(args, cli.verbose > 0).await,
+        Command::Destroy(args) => destroy::run(args, cli.verbose > 0).await,
+        Command::Unlock(args) => unlock::run(args).await,
     }
 }
