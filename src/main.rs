@@ -33,5 +33,5 @@ fn main() -> std::process::ExitCode {
             ExitCode::Error
         }
     };
-    std::process::ExitCode::from(code as u8)
+    std::process::ExitCode::from(code.code())
 }

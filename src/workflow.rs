@@ -163,48 +163,89 @@ pub async fn prepare_plan(
         .collect();
 
     let needed = plan::templates_needed(&deployed, &rendered);
+    let (deployed_templates, failed) = fetch_templates(aws, &discovery, needed, parallelism).await;
+    for error in failed {
+        // Without the deployed template the stack cannot be diffed: plan nothing for it
+        // and say why.
+        let addr = StackAddr::new(&error.target, error.stack.clone().unwrap_or_default());
+        rendered.retain(|r| r.addr != addr);
+        if let Some(stacks) = deployed.get_mut(&addr.target()) {
+            stacks.remove(&addr.stack);
+        }
+        errors.push(error);
+    }
+
+    let rendered = Rendered {
+        stacks: rendered,
+        images,
+        errors,
+    };
+    let plan = build(
+        env,
+        &discovery,
+        deployed,
+        deployed_templates,
+        rendered,
+        evaluation.findings,
+    );
+    Ok(Prepared { discovery, plan })
+}
+
+/// Reads the deployed templates of `needed`, parsed; a stack whose template cannot be
+/// read or parsed is an error for that stack.
+async fn fetch_templates(
+    aws: &Aws,
+    discovery: &Discovery,
+    needed: Vec<StackAddr>,
+    parallelism: usize,
+) -> (BTreeMap<StackAddr, serde_json::Value>, Vec<TargetError>) {
     let fetched: Vec<(StackAddr, Result<serde_json::Value, String>)> = stream::iter(needed)
-        .map(|addr| {
-            let discovery = &discovery;
-            async move {
-                let result = match discovery.session(&addr.account) {
-                    Some(session) => {
-                        match cfn::get_template(aws, session, &addr.region, &addr.stack).await {
-                            Ok(body) => diff::parse_template(&body)
-                                .map_err(|e| format!("the deployed template does not parse: {e}")),
-                            Err(err) => Err(err.to_string()),
-                        }
+        .map(|addr| async move {
+            let result = match discovery.session(&addr.account) {
+                Some(session) => {
+                    match cfn::get_template(aws, session, &addr.region, &addr.stack).await {
+                        Ok(body) => diff::parse_template(&body)
+                            .map_err(|e| format!("the deployed template does not parse: {e}")),
+                        Err(err) => Err(err.to_string()),
                     }
-                    None => Err("no session for the account".to_owned()),
-                };
-                (addr, result)
-            }
+                }
+                None => Err("no session for the account".to_owned()),
+            };
+            (addr, result)
         })
         .buffer_unordered(parallelism.max(1))
         .collect()
         .await;
-    let mut deployed_templates = BTreeMap::new();
+    let mut templates = BTreeMap::new();
+    let mut errors = Vec::new();
     for (addr, result) in fetched {
         match result {
             Ok(template) => {
-                deployed_templates.insert(addr, template);
+                templates.insert(addr, template);
             }
-            Err(message) => {
-                // Without the deployed template the stack cannot be diffed: plan nothing
-                // for it and say why.
-                rendered.retain(|r| r.addr != addr);
-                if let Some(stacks) = deployed.get_mut(&addr.target()) {
-                    stacks.remove(&addr.stack);
-                }
-                errors.push(TargetError {
-                    target: addr.target(),
-                    stack: Some(addr.stack.clone()),
-                    message,
-                });
-            }
+            Err(message) => errors.push(TargetError {
+                target: addr.target(),
+                stack: Some(addr.stack.clone()),
+                message,
+            }),
         }
     }
+    (templates, errors)
+}
 
+fn build(
+    env: &Environment,
+    discovery: &Discovery,
+    deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>>,
+    deployed_templates: BTreeMap<StackAddr, serde_json::Value>,
+    rendered: Rendered,
+    existing: Vec<plan::ExistingFinding>,
+) -> Plan {
+    let Rendered {
+        stacks: rendered,
+        images,
+        errors,
+    } = rendered;
     let scope = &discovery.scope;
     let mut drift = Vec::new();
     for (target, state) in &discovery.targets {
@@ -233,7 +274,7 @@ pub async fn prepare_plan(
         .iter()
         .map(|a| (a.id.clone(), a.name.clone()))
         .collect();
-    let plan = plan::build(PlanInput {
+    plan::build(PlanInput {
         env,
         account_names,
         scanned,
@@ -244,8 +285,141 @@ pub async fn prepare_plan(
         drift,
         create_account: scope.pending_forensic.clone(),
         errors,
-        existing: evaluation.findings,
+        existing,
         now: chrono::Utc::now(),
-    });
-    Ok(Prepared { discovery, plan })
+    })
+}
+
+/// A resource that stays when its stack is deleted (`DeletionPolicy: Retain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retained {
+    pub stack: StackAddr,
+    pub logical_id: String,
+    pub resource_type: String,
+}
+
+/// What destroying an environment deletes and keeps.
+pub struct Destroy {
+    pub discovery: Discovery,
+    /// Every stack of the environment, deleted in the reverse of the order apply creates
+    /// them in.
+    pub plan: Plan,
+    /// The resources the deletions leave in place, by stack.
+    pub retained: Vec<Retained>,
+}
+
+/// Plans the deletion of every stack `env` manages, whatever the environment places
+/// now: discovery lists only stacks tagged for this environment, and nothing is rendered,
+/// so every one of them is a deletion. Dependencies come from the placements, so that a
+/// regional baseline goes before the forensic core whose log archive it writes into.
+pub async fn prepare_destroy(
+    aws: &Aws,
+    env: &Environment,
+    parallelism: usize,
+) -> Result<Destroy, WorkflowError> {
+    let discovery = discover::discover(aws, env, parallelism).await?;
+    let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
+        .targets
+        .iter()
+        .filter_map(|(t, r)| r.as_ref().ok().map(|s| (t.clone(), s.stacks.clone())))
+        .collect();
+    let mut errors: Vec<TargetError> = discovery
+        .failed_targets()
+        .into_iter()
+        .map(|(target, err)| TargetError {
+            target: target.clone(),
+            stack: None,
+            message: err.to_string(),
+        })
+        .collect();
+    let needed = plan::templates_needed(&deployed, &[]);
+    let (templates, failed) = fetch_templates(aws, &discovery, needed, parallelism).await;
+    for error in failed {
+        if let (Some(stacks), Some(stack)) = (deployed.get_mut(&error.target), &error.stack) {
+            stacks.remove(stack);
+        }
+        errors.push(error);
+    }
+    let nothing = Rendered {
+        stacks: Vec::new(),
+        images: Vec::new(),
+        errors,
+    };
+    let mut plan = build(
+        env,
+        &discovery,
+        deployed,
+        templates.clone(),
+        nothing,
+        Vec::new(),
+    );
+    // The forensic account may not exist; nothing else may be placed then either.
+    let placed: BTreeMap<StackAddr, Vec<StackAddr>> = match discovery.scope.pending_forensic {
+        Some(_) => BTreeMap::new(),
+        None => render::placements(env, &discovery.scope)
+            .into_iter()
+            .map(|p| {
+                (
+                    StackAddr::new(&p.target, p.component.stack_name(&env.name)),
+                    p.depends_on,
+                )
+            })
+            .collect(),
+    };
+    for stack in &mut plan.stacks {
+        stack.depends_on = placed.get(&stack.addr).cloned().unwrap_or_default();
+        stack.reason = Some("destroy".to_owned());
+    }
+    let mut retained = Vec::new();
+    for stack in &plan.stacks {
+        let Some(resources) = templates
+            .get(&stack.addr)
+            .and_then(|t| t.get("Resources"))
+            .and_then(|r| r.as_object())
+        else {
+            continue;
+        };
+        for (id, resource) in resources {
+            if resource.get("DeletionPolicy").and_then(|p| p.as_str()) == Some("Retain") {
+                retained.push(Retained {
+                    stack: stack.addr.clone(),
+                    logical_id: id.clone(),
+                    resource_type: resource
+                        .get("Type")
+                        .and_then(|t| t.as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                });
+            }
+        }
+    }
+    Ok(Destroy {
+        discovery,
+        plan,
+        retained,
+    })
+}
+
+/// What exists now, for comparing with a saved plan: the fingerprint of every stack of
+/// the environment that discovery read, the image copies a plan would make now, and the
+/// forensic account still to be created.
+pub fn current(env: &Environment, discovery: &Discovery) -> plan::file::Current {
+    let mut now = plan::file::Current {
+        create_account: discovery.scope.pending_forensic.clone(),
+        ..Default::default()
+    };
+    for (target, state) in &discovery.targets {
+        let Ok(state) = state else { continue };
+        now.read.insert(target.clone());
+        for stack in state.stacks.values() {
+            now.stacks.insert(
+                StackAddr::new(target, stack.name.clone()),
+                plan::fingerprint_of(Some(stack)),
+            );
+        }
+    }
+    if let Some(account) = &discovery.scope.forensic_account {
+        now.images = plan::images::resolve(env, account, &discovery.targets).0;
+    }
+    now
 }

@@ -20,12 +20,16 @@
 - A resource removed from the template by an update is deleted even with
   ``DeletionPolicy: Retain``; here it is kept, as on AWS (stack deletion
   already honours the policy).
+- DescribeStacks never reports ``LastUpdatedTime``; here every update (UpdateStack
+  or an UPDATE change set) sets it, as AWS does, so that a saved plan can tell
+  that a stack changed since it was made.
 - A resource type moto cannot update disappears from the stack's resource map
   on a Modify (so later Refs resolve to nothing and deletion forgets it); here
   it keeps its current state instead, and the server log says so.
 """
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from moto.cloudformation import parsing
@@ -110,6 +114,8 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
     stack.resource_map.cross_stack_resources = self.exports
 
     _original_execute_change_set(self, change_set.change_set_id)
+    if change_set.change_set_type == "UPDATE":
+        stack.last_updated_time = datetime.now(timezone.utc)
 
     stack._parse_template()
     stack.description = stack.template_dict.get("Description")
@@ -135,6 +141,7 @@ def update_stack(
     tags: dict[str, str] | None,
 ) -> Stack:
     stack = _original_update_stack(self, name, template, role_arn, parameters, tags)
+    stack.last_updated_time = datetime.now(timezone.utc)
     _register_exports(self, stack)
     _propagate_tags(stack)
     return stack

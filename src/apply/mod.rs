@@ -5,6 +5,7 @@
 //! on its display-only fields. A stack's failure stops the stacks that depend on it and
 //! nothing else.
 
+pub mod lock;
 pub mod progress;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -865,6 +866,7 @@ mod tests {
                 targets: 1,
             },
             stacks,
+            hazards: Vec::new(),
             errors: Vec::new(),
             existing: Vec::new(),
         }

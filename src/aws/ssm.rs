@@ -1,11 +1,46 @@
-//! Systems Manager reads used by check: the pinned analysis images.
+//! SSM Parameter Store calls: the apply lock is one parameter, created only if absent;
+//! the analysis images are pinned in others, read by check.
+
+use aws_sdk_ssm::types::ParameterType;
 
 use crate::addr::Region;
 
 use super::{AccountSession, Aws, AwsError, AwsResult, ErrorKind};
 
-/// The value of parameter `name`, or `None` when it does not exist.
-pub async fn parameter(
+/// Creates the parameter unless it exists. `Ok(false)`: it exists already.
+pub async fn create_if_absent(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+    value: &str,
+    description: &str,
+) -> AwsResult<bool> {
+    let result = aws
+        .ssm(session, region)
+        .put_parameter()
+        .name(name)
+        .value(value)
+        .description(description)
+        .r#type(ParameterType::String)
+        .overwrite(false)
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) => {
+            let err = AwsError::from_sdk("ssm:PutParameter", err);
+            if err.code.as_deref() == Some("ParameterAlreadyExists") {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The parameter's value, or `None` when it does not exist.
+pub async fn get(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
@@ -23,6 +58,32 @@ pub async fn parameter(
             let err = AwsError::from_sdk("ssm:GetParameter", err);
             if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("ParameterNotFound") {
                 Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Deletes the parameter; one already gone is not an error.
+pub async fn delete(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<()> {
+    match aws
+        .ssm(session, region)
+        .delete_parameter()
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let err = AwsError::from_sdk("ssm:DeleteParameter", err);
+            if err.code.as_deref() == Some("ParameterNotFound") {
+                Ok(())
             } else {
                 Err(err)
             }

@@ -178,7 +178,7 @@ async fn read(
         if let Some(forensic) = &env.forensic {
             for ami in &forensic.amis {
                 let name = format!("/irready/{}/analysis-images/{}", env.name, ami.name);
-                let pinned = ssm::parameter(aws, session, region, &name).await?;
+                let pinned = ssm::get(aws, session, region, &name).await?;
                 let state = match &pinned {
                     Some(id) => ec2::image_state(aws, session, region, id).await?,
                     None => None,

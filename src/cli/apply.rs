@@ -1,20 +1,35 @@
-//! `irready apply`: plan, confirm, apply.
+//! `irready apply`: plan (or read a saved plan and check it is still fresh), confirm,
+//! apply.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
 
-use super::{AwsArgs, EnvArgs, ExitCode};
+use super::{AwsArgs, ExitCode};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
-use crate::aws::org;
+use crate::aws::{org, Aws};
+use crate::discover::{self, Discovery};
+use crate::plan::{file, Plan};
 use crate::{config, report, workflow};
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    #[command(flatten)]
-    pub env: EnvArgs,
+    /// A plan saved with `irready plan -o FILE`: apply exactly that plan, once every
+    /// stack it saw is checked to be as it was.
+    #[arg(value_name = "PLAN")]
+    pub plan: Option<PathBuf>,
+    /// The environment file (environments/*.yaml). With a saved plan, the file the plan
+    /// was made from, which must be unchanged.
+    #[arg(
+        short = 'e',
+        long = "env",
+        value_name = "FILE",
+        required_unless_present = "plan"
+    )]
+    pub env: Option<PathBuf>,
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Apply without asking for confirmation.
@@ -23,49 +38,166 @@ pub struct ApplyArgs {
     /// How long one stack operation may take, in minutes.
     #[arg(long, default_value_t = 60, value_name = "MINUTES")]
     pub stack_timeout: u64,
+    /// With a saved plan: apply the stacks that are still as planned and report the
+    /// stale ones (and what depends on them), instead of refusing the whole plan.
+    #[arg(long, requires = "plan")]
+    pub skip_stale: bool,
+    /// Apply changes that remove or replace a bucket, log group, key or trail.
+    #[arg(long)]
+    pub allow_data_loss: bool,
 }
 
+/// Holds the environment's apply lock from before anything is read until the end.
 pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
-    let env = config::load(&args.env.env)?;
+    let saved = args.plan.as_deref().map(file::load).transpose()?;
+    let env_path = match (&args.env, &saved) {
+        (Some(path), _) => path.clone(),
+        (None, Some(plan)) => PathBuf::from(&plan.environment.file),
+        (None, None) => unreachable!("clap requires -e without a plan"),
+    };
+    let env = config::load(&env_path)?;
+    if let Some(plan) = &saved {
+        file::check_environment(plan, &env)?;
+    }
     let aws = args.aws.connect().await;
-    let mut prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let lock = super::lock(&aws, &env, "apply").await?;
+    let result = match saved {
+        Some(plan) => run_saved(&args, &aws, &env, plan, verbose).await,
+        None => run_fresh(&args, &aws, &env, verbose).await,
+    };
+    if let Err(err) = lock.release(&aws).await {
+        eprintln!("warning: the apply lock was not released: {err}");
+    }
+    result
+}
+
+/// Plans the environment now and applies that plan.
+async fn run_fresh(
+    args: &ApplyArgs,
+    aws: &Aws,
+    env: &config::Environment,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
     print!("{}", report::plan_text::render(&prepared.plan, verbose));
     if let Some(account) = prepared.plan.create_account.clone() {
         if !args.auto_approve && !confirm()? {
             eprintln!("Apply cancelled.");
             return Ok(ExitCode::Error);
         }
-        eprintln!(
-            "Creating forensic account {} ({})...",
-            account.name, account.email
-        );
-        let session = aws.caller_session(prepared.discovery.caller.clone());
-        let id = org::create_account(
-            &aws,
-            &session,
-            &account.name,
-            &account.email,
-            &env.organization.member_role,
-            &account.parent,
-            Duration::from_secs(args.stack_timeout * 60),
-        )
-        .await
-        .with_context(|| format!("creating the forensic account {}", account.name))?;
-        println!(
-            "Created forensic account {} ({id}). Planning again.\n",
-            account.name
-        );
-        prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+        create_account(args, aws, &prepared.discovery, env, &account).await?;
+        println!("Planning again.\n");
+        prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
         print!("{}", report::plan_text::render(&prepared.plan, verbose));
     }
-    let plan = &prepared.plan;
+    execute(args, aws, &prepared.discovery, &prepared.plan, &[]).await
+}
+
+/// Applies a saved plan: refuses one made from another environment or file, and one
+/// whose stacks changed since (or leaves those out, with `--skip-stale`).
+async fn run_saved(
+    args: &ApplyArgs,
+    aws: &Aws,
+    env: &config::Environment,
+    saved: Plan,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
+    let discovery = discover::discover(aws, env, args.aws.parallelism.into()).await?;
+    let stale = file::staleness(&saved, &workflow::current(env, &discovery));
+    let lines: Vec<String> = stale
+        .iter()
+        .map(|s| format!("{}: {}", s.item, s.why))
+        .collect();
+    let (plan, mut skipped) = if stale.is_empty() {
+        (saved, Vec::new())
+    } else if args.skip_stale {
+        let (fresh, dependents) = file::without_stale(&saved, &stale);
+        let mut skipped = lines;
+        skipped.extend(dependents.iter().map(|s| format!("{}: {}", s.item, s.why)));
+        (fresh, skipped)
+    } else {
+        let names: Vec<String> = stale.iter().map(|s| s.item.to_string()).collect();
+        anyhow::bail!(
+            "stale plan: {}\n  {}\nMake the plan again, or apply the rest with --skip-stale.",
+            names.join(", "),
+            lines.join("\n  ")
+        );
+    };
+    skipped.sort();
+    print!("{}", report::plan_text::render(&plan, verbose));
+    for line in &skipped {
+        eprintln!("skipped (stale): {line}");
+    }
+    if let Some(account) = plan.create_account.clone() {
+        // The plan's stacks could not be planned before the account existed: it holds
+        // nothing else, and what goes into the account must be planned and reviewed anew.
+        if !args.auto_approve && !confirm()? {
+            eprintln!("Apply cancelled.");
+            return Ok(ExitCode::Error);
+        }
+        create_account(args, aws, &discovery, env, &account).await?;
+        println!("The plan holds nothing else: plan again to deploy into the new account.");
+        return Ok(ExitCode::Ok);
+    }
+    execute(args, aws, &discovery, &plan, &skipped).await
+}
+
+async fn create_account(
+    args: &ApplyArgs,
+    aws: &Aws,
+    discovery: &Discovery,
+    env: &config::Environment,
+    account: &crate::discover::scope::PendingAccount,
+) -> anyhow::Result<()> {
+    eprintln!(
+        "Creating forensic account {} ({})...",
+        account.name, account.email
+    );
+    let session = aws.caller_session(discovery.caller.clone());
+    let id = org::create_account(
+        aws,
+        &session,
+        &account.name,
+        &account.email,
+        &env.organization.member_role,
+        &account.parent,
+        Duration::from_secs(args.stack_timeout * 60),
+    )
+    .await
+    .with_context(|| format!("creating the forensic account {}", account.name))?;
+    println!("Created forensic account {} ({id}).", account.name);
+    Ok(())
+}
+
+/// Refuses data losses unless allowed, confirms, applies and reports. `skipped` lists
+/// the stale parts a saved plan was applied without.
+async fn execute(
+    args: &ApplyArgs,
+    aws: &Aws,
+    discovery: &Discovery,
+    plan: &Plan,
+    skipped: &[String],
+) -> anyhow::Result<ExitCode> {
     if !plan.has_changes() {
-        args.aws.print_stats(&aws);
+        args.aws.print_stats(aws);
         return Ok(if plan.errors.is_empty() {
             ExitCode::Ok
         } else {
             ExitCode::Error
         });
+    }
+    if plan.has_data_loss() && !args.allow_data_loss {
+        let losses: Vec<String> = plan
+            .hazards
+            .iter()
+            .filter(|h| h.kind.is_data_loss())
+            .map(|h| format!("{} {}", h.addr, h.logical_id))
+            .collect();
+        anyhow::bail!(
+            "the plan loses data ({}): nothing was applied; review the data-safety section \
+             and pass --allow-data-loss to apply it",
+            losses.join(", ")
+        );
     }
     if !args.auto_approve && !confirm()? {
         eprintln!("Apply cancelled.");
@@ -78,7 +210,7 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         parallelism: args.aws.parallelism.into(),
         stack_timeout: Duration::from_secs(args.stack_timeout * 60),
     };
-    let report = apply::apply(&aws, &prepared.discovery, plan, &options, progress.as_ref()).await;
+    let report = apply::apply(aws, discovery, plan, &options, progress.as_ref()).await;
     drop(progress);
 
     for image in &report.images {
@@ -112,8 +244,12 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
             n - images_failed
         ),
     };
+    let stale = match skipped.len() {
+        0 => String::new(),
+        n => format!(", {n} stale left out"),
+    };
     println!(
-        "\nApply complete: {} stacks applied, {stacks_failed} failed{images}{}.",
+        "\nApply complete: {} stacks applied, {stacks_failed} failed{images}{stale}{}.",
         report.results.len() - stacks_failed,
         if plan.errors.is_empty() {
             String::new()
@@ -121,7 +257,7 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
             format!(", {} targets not planned", plan.errors.len())
         }
     );
-    args.aws.print_stats(&aws);
+    args.aws.print_stats(aws);
     Ok(if failed > 0 || !plan.errors.is_empty() {
         ExitCode::Error
     } else {
@@ -130,7 +266,7 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// Asks on the terminal; refuses to guess when there is none.
-fn confirm() -> anyhow::Result<bool> {
+pub(super) fn confirm() -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "apply needs confirmation and standard input is not a terminal: review the plan \

@@ -3,8 +3,11 @@
 
 mod apply;
 mod check;
+mod destroy;
 mod plan;
 mod render;
+mod show;
+mod unlock;
 mod validate;
 
 use std::path::PathBuf;
@@ -13,17 +16,34 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::aws::{Aws, AwsOptions};
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in the README. Codes above 2 belong to one command each, so
+/// two of them share a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Success; for `plan --detailed-exitcode`, no changes.
-    Ok = 0,
+    Ok,
     /// An error: bad input, an AWS failure, a failed apply.
-    Error = 1,
+    Error,
     /// `plan --detailed-exitcode`: the plan has changes.
-    Changes = 2,
+    Changes,
     /// `check`: a control fails (at or above `--min-severity`).
-    NotReady = 3,
+    NotReady,
+    /// `plan --hazard-exitcode`: the plan removes or replaces a data-bearing resource.
+    DataLoss,
+    /// `plan --hazard-exitcode`: the plan widens access (and loses no data).
+    WidensAccess,
+}
+
+impl ExitCode {
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Error => 1,
+            Self::Changes => 2,
+            Self::NotReady | Self::DataLoss => 3,
+            Self::WidensAccess => 4,
+        }
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -57,13 +77,19 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Show what apply would change, per stack, resource and property.
     Plan(plan::PlanArgs),
-    /// Apply the plan through CloudFormation change sets.
+    /// Apply the plan (made now, or saved) through CloudFormation change sets.
     Apply(apply::ApplyArgs),
     /// Judge whether the organization is ready for an incident, control by control, on
     /// its live state.
     Check(check::CheckArgs),
     /// List the readiness controls `check` evaluates.
     Controls(check::ControlsArgs),
+    /// Render a saved plan, warning when it is stale.
+    Show(show::ShowArgs),
+    /// Delete every stack of the environment; evidence and logs stay.
+    Destroy(destroy::DestroyArgs),
+    /// Break the environment's apply lock, left by a run that was killed.
+    Unlock(unlock::UnlockArgs),
 }
 
 /// The environment file.
@@ -119,6 +145,32 @@ impl AwsArgs {
     }
 }
 
+/// Takes the environment's apply lock, in the caller's account and the home region.
+async fn lock(
+    aws: &Aws,
+    env: &crate::config::Environment,
+    command: &str,
+) -> anyhow::Result<crate::apply::lock::Lock> {
+    let place = lock_place(aws, env).await?;
+    Ok(crate::apply::lock::acquire(aws, place, &env.name, command).await?)
+}
+
+async fn lock_place(
+    aws: &Aws,
+    env: &crate::config::Environment,
+) -> anyhow::Result<crate::apply::lock::LockPlace> {
+    use anyhow::Context;
+    let caller = aws
+        .caller_account()
+        .await
+        .context("reading the caller's identity")?;
+    Ok(crate::apply::lock::LockPlace::new(
+        aws.caller_session(caller),
+        env.home_region.clone(),
+        &env.name,
+    ))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
@@ -127,5 +179,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => apply::run(args, cli.verbose > 0).await,
         Command::Check(args) => check::run(args, cli.verbose > 0).await,
         Command::Controls(args) => check::list(args),
+        Command::Show(args) => show::run(args, cli.verbose > 0).await,
+        Command::Destroy(args) => destroy::run(args, cli.verbose > 0).await,
+        Command::Unlock(args) => unlock::run(args).await,
     }
 }

@@ -12,6 +12,8 @@ use crate::{config, report, workflow};
 pub enum PlanFormat {
     Text,
     Json,
+    /// For a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -23,7 +25,11 @@ pub struct PlanArgs {
     /// Exit 0 when there is nothing to change, 2 when there is, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Also write the plan as JSON to this file.
+    /// Exit 3 when the plan loses data (removes or replaces a bucket, log group, key or
+    /// trail), 4 when it widens access and loses no data; otherwise as without it.
+    #[arg(long)]
+    pub hazard_exitcode: bool,
+    /// Also write the plan as JSON to this file, for `irready apply FILE` and `irready show`.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Output format on stdout.
@@ -39,6 +45,7 @@ pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     match args.format {
         PlanFormat::Text => print!("{}", report::plan_text::render(plan, verbose)),
         PlanFormat::Json => println!("{}", report::plan_json(plan)),
+        PlanFormat::Markdown => print!("{}", report::plan_markdown::render(plan, &[])),
     }
     if let Some(path) = &args.out {
         std::fs::write(path, report::plan_json(plan))
@@ -48,6 +55,10 @@ pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     args.aws.print_stats(&aws);
     Ok(if !plan.errors.is_empty() {
         ExitCode::Error
+    } else if args.hazard_exitcode && plan.has_data_loss() {
+        ExitCode::DataLoss
+    } else if args.hazard_exitcode && plan.widens_access() {
+        ExitCode::WidensAccess
     } else if args.detailed_exitcode && plan.has_changes() {
         ExitCode::Changes
     } else {

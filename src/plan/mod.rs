@@ -6,6 +6,8 @@ mod create_only;
 pub mod diff;
 pub mod drift;
 pub mod existing;
+pub mod file;
+pub mod hazards;
 pub mod images;
 pub mod model;
 
@@ -89,7 +91,8 @@ pub fn deployed_fingerprint(stack: &DeployedStack) -> Option<&str> {
         .map(String::as_str)
 }
 
-fn fingerprint_of(stack: Option<&DeployedStack>) -> Fingerprint {
+/// What a saved plan records of a stack, and compares again before it is applied.
+pub fn fingerprint_of(stack: Option<&DeployedStack>) -> Fingerprint {
     match stack {
         None => Fingerprint::Absent,
         Some(s) => Fingerprint::Present {
@@ -133,6 +136,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
     let mut stacks = Vec::new();
     let mut errors = input.errors;
     let mut seen: BTreeSet<StackAddr> = BTreeSet::new();
+    let mut found = Vec::new();
 
     for rendered in &input.rendered {
         seen.insert(rendered.addr.clone());
@@ -188,6 +192,13 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                     } else {
                         let before = input.deployed_templates.get(&rendered.addr);
                         let resources = diff::diff_templates(before, after.as_ref());
+                        found.extend(hazards::find(
+                            &rendered.addr,
+                            StackAction::Update,
+                            before,
+                            after.as_ref(),
+                            &resources,
+                        ));
                         base(StackAction::Update, None, resources)
                     }
                 }
@@ -228,6 +239,14 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 continue;
             }
             let before = input.deployed_templates.get(&addr);
+            let resources = diff::diff_templates(before, None);
+            found.extend(hazards::find(
+                &addr,
+                StackAction::Delete,
+                before,
+                None,
+                &resources,
+            ));
             stacks.push(StackPlan {
                 addr,
                 component,
@@ -239,7 +258,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 // Deletions follow the reverse of dependencies the plan cannot see any
                 // more; the stacks that remain are not affected by their order.
                 depends_on: Vec::new(),
-                resources: diff::diff_templates(before, None),
+                resources,
                 deferred: Vec::new(),
             });
         }
@@ -247,6 +266,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
 
     stacks.sort_by(|a, b| a.addr.cmp(&b.addr));
     errors.sort_by(|a, b| (&a.target, &a.stack).cmp(&(&b.target, &b.stack)));
+    found.sort();
     Plan {
         format_version: FORMAT_VERSION,
         irready_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -262,6 +282,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         create_account: input.create_account,
         images: input.images,
         drift: input.drift,
+        hazards: found,
         errors,
         existing: input.existing,
     }

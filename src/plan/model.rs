@@ -10,8 +10,9 @@ use serde_json::Value;
 use crate::addr::{AccountId, StackAddr, Target};
 use crate::render::Component;
 
-/// Version of the JSON form. Bumped on any change a reader could notice.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the JSON form. Bumped on any change a reader could notice: `apply` refuses
+/// a saved plan of another version rather than guess what its fields meant.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -35,6 +36,10 @@ pub struct Plan {
     /// The analysis images in each analysis region, sorted by target and name.
     #[serde(default)]
     pub images: Vec<super::ImagePlan>,
+    /// Changes that lose data or widen access, sorted by address: shown first, and the
+    /// data losses refused by apply unless allowed.
+    #[serde(default)]
+    pub hazards: Vec<Hazard>,
     /// Targets that could not be read or planned; their stacks are absent from `stacks`.
     pub errors: Vec<TargetError>,
     /// Resources made outside irready that the environment's controls count, and what
@@ -284,6 +289,43 @@ pub struct PropertyChange {
     pub forces_replacement: bool,
 }
 
+/// A resource change a reviewer must not miss.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Hazard {
+    pub addr: StackAddr,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub kind: HazardKind,
+}
+
+/// What makes a change hazardous.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "hazard", rename_all = "snake_case")]
+pub enum HazardKind {
+    /// A data-bearing resource (bucket, log group, key, trail) is removed or replaced.
+    /// `retained`: its `DeletionPolicy` (for a removal) or `UpdateReplacePolicy` (for a
+    /// replacement) is `Retain`, so the old resource and its data stay, outside the stack
+    /// and unmanaged; otherwise they are deleted.
+    DataLoss {
+        action: ResourceAction,
+        retained: bool,
+    },
+    /// A role's trust policy lets principals assume it that could not before.
+    NewTrustedPrincipals { principals: Vec<String> },
+    /// A security group lets in traffic no rule let in before.
+    WiderIngress { rules: Vec<String> },
+}
+
+impl HazardKind {
+    /// Whether the change loses data (as opposed to widening access).
+    pub fn is_data_loss(&self) -> bool {
+        match self {
+            Self::DataLoss { .. } => true,
+            Self::NewTrustedPrincipals { .. } | Self::WiderIngress { .. } => false,
+        }
+    }
+}
+
 /// Totals over a plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -334,6 +376,14 @@ impl Plan {
             || !self.drift.is_empty()
             || self.stacks.iter().any(|s| s.action.is_change())
             || self.images.iter().any(|i| i.is_change())
+    }
+
+    pub fn has_data_loss(&self) -> bool {
+        self.hazards.iter().any(|h| h.kind.is_data_loss())
+    }
+
+    pub fn widens_access(&self) -> bool {
+        self.hazards.iter().any(|h| !h.kind.is_data_loss())
     }
 
     /// The account's display form: `name (id)` when the name is known.

@@ -1,8 +1,9 @@
-//! Views over plans, apply results and check reports: human text, JSON and, for check
-//! reports, the CI and browser formats of `report::check`. Reads the data it is given and
-//! decides nothing.
+//! Views over plans, apply results and check reports: human text, Markdown, JSON and, for
+//! check reports, the CI and browser formats of `report::check`. Reads the data it is given
+//! and decides nothing.
 
 pub mod check;
+pub mod plan_markdown;
 pub mod plan_text;
 
 use crate::plan::Plan;

@@ -8,8 +8,8 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{
-    ExistingFinding, Fingerprint, ImageAction, ImagePlan, Plan, PropertyChange, ResourceAction,
-    ResourceChange, StackAction, StackPlan, Verdict,
+    ExistingFinding, Fingerprint, Hazard, HazardKind, ImageAction, ImagePlan, Plan, PropertyChange,
+    ResourceAction, ResourceChange, StackAction, StackPlan, Verdict,
 };
 
 /// Values longer than this, or structured, are shown as a line diff rather than inline.
@@ -28,6 +28,8 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         "Read {} accounts × {} regions ({} targets).\n",
         plan.scanned.accounts, plan.scanned.regions, plan.scanned.targets
     );
+
+    hazards_text(&mut out, plan);
 
     if let Some(account) = &plan.create_account {
         let _ = writeln!(out, "{}", style("# organization").bold());
@@ -162,6 +164,80 @@ pub fn summary_line(plan: &Plan) -> String {
     )
 }
 
+/// What a hazard is, in words: `replaced; the old bucket is retained outside the stack`.
+pub fn describe_hazard(kind: &HazardKind) -> String {
+    match kind {
+        HazardKind::DataLoss { action, retained } => {
+            let what = match action {
+                ResourceAction::Replace => "replaced",
+                ResourceAction::Remove => "removed",
+                ResourceAction::Add | ResourceAction::Modify => "changed",
+            };
+            if *retained {
+                format!("{what}; the old one and its data stay, outside the stack and unmanaged")
+            } else {
+                format!("{what}; the resource and its data are deleted")
+            }
+        }
+        HazardKind::NewTrustedPrincipals { principals } => {
+            format!("newly trusts {}", principals.join(", "))
+        }
+        HazardKind::WiderIngress { rules } => format!("newly lets in {}", rules.join(", ")),
+    }
+}
+
+/// Where a hazard is, with the account's name.
+pub fn hazard_place(plan: &Plan, hazard: &Hazard) -> String {
+    format!(
+        "{}/{}/{}",
+        plan.account_label(&hazard.addr.account),
+        hazard.addr.region,
+        hazard.addr.stack
+    )
+}
+
+/// Data losses and access widenings, before everything else and in red.
+fn hazards_text(out: &mut String, plan: &Plan) {
+    if plan.hazards.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        style("Data safety: review these changes first")
+            .red()
+            .bold()
+    );
+    for hazard in &plan.hazards {
+        let label = if hazard.kind.is_data_loss() {
+            "data loss"
+        } else {
+            "widens access"
+        };
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style(format!("! {label}:")).red().bold(),
+            style(format!(
+                "{} {} {}: {}",
+                hazard_place(plan, hazard),
+                hazard.logical_id,
+                hazard.resource_type,
+                describe_hazard(&hazard.kind)
+            ))
+            .red()
+        );
+    }
+    if plan.has_data_loss() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style("apply refuses data losses without --allow-data-loss").red()
+        );
+    }
+    out.push('\n');
+}
+
 /// The analysis images: copies always, images already in place only when verbose.
 fn images_text(out: &mut String, plan: &Plan, verbose: bool) {
     let shown: Vec<&ImagePlan> = plan
@@ -270,7 +346,7 @@ fn action_style(action: ResourceAction, text: String) -> StyledObject<String> {
     }
 }
 
-fn stack_text(out: &mut String, plan: &Plan, stack: &StackPlan) {
+pub(crate) fn stack_text(out: &mut String, plan: &Plan, stack: &StackPlan) {
     let (symbol, verb) = match stack.action {
         StackAction::NoOp => (style("=".to_owned()).dim(), "unchanged"),
         StackAction::Create => (style("+".to_owned()).green(), "create"),
