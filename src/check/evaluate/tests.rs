@@ -41,3 +41,55 @@ fn a_vpc_without_what_the_control_wants_fails_and_is_named() {
     let (status, _, _) = per_vpc(&[], "flow log", |_| None);
     assert_eq!(status, Status::NotApplicable);
 }
+
+#[test]
+fn an_account_that_cannot_be_read_is_an_error_there_and_the_others_are_still_judged() {
+    let yaml = "name: t\nhome_region: us-east-1\nregions: [us-east-1]\n\
+                organization: { targets: { all: true } }\n\
+                logging: { guardduty: { features: [s3] }, cloudtrail: false, flow_logs: false, config: false, dns_query_logs: false, alarms: false }\n\
+                forensic: { account: forensics }\n";
+    let env = crate::config::parse(std::path::Path::new("env.yaml"), yaml).expect("valid file");
+    let scope = crate::discover::scope::resolve(&env, crate::discover::scope::tests::org(), None)
+        .expect("resolves");
+    let target =
+        |account: &str| Target::new(account.parse().unwrap(), "us-east-1".parse().unwrap());
+    let detector = crate::aws::guardduty::DetectorFact {
+        id: "d-1".to_owned(),
+        enabled: true,
+        finding_frequency: Some("FIFTEEN_MINUTES".to_owned()),
+        features: [("S3_DATA_EVENTS".to_owned(), "ENABLED".to_owned())].into(),
+    };
+    let mut postures: BTreeMap<Target, Result<TargetPosture, AwsError>> = scope
+        .accounts
+        .iter()
+        .map(|a| {
+            let posture = TargetPosture {
+                detectors: vec![detector.clone()],
+                ..TargetPosture::default()
+            };
+            (target(a.as_str()), Ok(posture))
+        })
+        .collect();
+    postures.insert(
+        target("444444444444"),
+        Err(AwsError::other("sts:AssumeRole", "access denied")),
+    );
+    let guardduty = super::controls::find(super::controls::GUARDDUTY).unwrap();
+    let findings = evaluate(&env, &scope, &[guardduty], &postures);
+    let status = |account: &str| {
+        findings
+            .iter()
+            .find(|f| f.target == target(account))
+            .map(|f| f.status)
+    };
+    assert_eq!(status("444444444444"), Some(Status::Error));
+    assert_eq!(status("555555555555"), Some(Status::Pass));
+    assert_eq!(
+        findings.iter().filter(|f| f.status == Status::Pass).count(),
+        4
+    );
+    assert!(findings
+        .iter()
+        .find(|f| f.status == Status::Error)
+        .is_some_and(|f| f.message.contains("access denied")));
+}
