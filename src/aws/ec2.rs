@@ -4,6 +4,22 @@ use crate::addr::Region;
 
 use super::{AccountSession, Aws, AwsError, AwsResult};
 
+/// An EC2 filter on one value.
+fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
+}
+
+/// A tag as a key and value.
+fn tag(t: &aws_sdk_ec2::types::Tag) -> (String, String) {
+    (
+        t.key().unwrap_or_default().to_owned(),
+        t.value().unwrap_or_default().to_owned(),
+    )
+}
+
 /// The regions enabled for the session's account, among those irready knows.
 pub async fn enabled_regions(
     aws: &Aws,
@@ -36,12 +52,7 @@ pub async fn s3_prefix_list(
     let out = aws
         .ec2(session, region)
         .describe_managed_prefix_lists()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("prefix-list-name")
-                .values(&name)
-                .build(),
-        )
+        .filters(filter("prefix-list-name", &name))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("ec2:DescribeManagedPrefixLists", e))?;
@@ -77,16 +88,7 @@ pub async fn vpcs(aws: &Aws, session: &AccountSession, region: &Region) -> AwsRe
                 id: vpc.vpc_id().unwrap_or_default().to_owned(),
                 cidr: vpc.cidr_block().unwrap_or_default().to_owned(),
                 is_default: vpc.is_default().unwrap_or(false),
-                tags: vpc
-                    .tags()
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.key().unwrap_or_default().to_owned(),
-                            t.value().unwrap_or_default().to_owned(),
-                        )
-                    })
-                    .collect(),
+                tags: vpc.tags().iter().map(tag).collect(),
             });
         }
     }
@@ -123,12 +125,6 @@ pub async fn images(
     region: &Region,
     query: ImageQuery<'_>,
 ) -> AwsResult<Vec<ImageFact>> {
-    let filter = |name: &str, value: &str| {
-        aws_sdk_ec2::types::Filter::builder()
-            .name(name)
-            .values(value)
-            .build()
-    };
     let request = aws.ec2(session, region).describe_images();
     let request = match query {
         ImageQuery::Id(id) => request.image_ids(id),
@@ -160,16 +156,7 @@ pub async fn images(
                 .state()
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default(),
-            tags: image
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_owned(),
-                        t.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
+            tags: image.tags().iter().map(tag).collect(),
         })
         .collect();
     images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
@@ -302,12 +289,7 @@ pub async fn tagged_security_groups(
     let client = aws.ec2(session, region);
     let mut pages = client
         .describe_security_groups()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name(format!("tag:{key}"))
-                .values(value)
-                .build(),
-        )
+        .filters(filter(&format!("tag:{key}"), value))
         .into_paginator()
         .send();
     let mut groups = Vec::new();
@@ -356,12 +338,7 @@ pub async fn vpc_exposure(
     vpc_id: &str,
 ) -> AwsResult<VpcExposure> {
     let client = aws.ec2(session, region);
-    let filter = |name: &str| {
-        aws_sdk_ec2::types::Filter::builder()
-            .name(name)
-            .values(vpc_id)
-            .build()
-    };
+    let filter = |name: &str| filter(name, vpc_id);
     let gateways = client
         .describe_internet_gateways()
         .filters(filter("attachment.vpc-id"))

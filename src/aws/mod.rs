@@ -379,26 +379,16 @@ impl Aws {
         CountCalls(self.stats.clone())
     }
 
-    pub fn cloudformation(
-        &self,
-        session: &AccountSession,
-        region: &Region,
-    ) -> aws_sdk_cloudformation::Client {
-        let config = aws_sdk_cloudformation::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_cloudformation::Client::from_conf(config)
-    }
-
-    pub fn ec2(&self, session: &AccountSession, region: &Region) -> aws_sdk_ec2::Client {
-        let config = aws_sdk_ec2::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_ec2::Client::from_conf(config)
-    }
-
+    regional_client!(
+        /// CloudFormation.
+        cloudformation,
+        aws_sdk_cloudformation
+    );
+    regional_client!(
+        /// EC2.
+        ec2,
+        aws_sdk_ec2
+    );
     regional_client!(
         /// CloudWatch alarms.
         cloudwatch,
@@ -426,54 +416,28 @@ impl Aws {
         aws_sdk_s3::Client::from_conf(config)
     }
 
-    pub fn cloudtrail(
-        &self,
-        session: &AccountSession,
-        region: &Region,
-    ) -> aws_sdk_cloudtrail::Client {
-        let config = aws_sdk_cloudtrail::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_cloudtrail::Client::from_conf(config)
-    }
+    regional_client!(
+        /// CloudTrail.
+        cloudtrail,
+        aws_sdk_cloudtrail
+    );
+    regional_client!(
+        /// GuardDuty.
+        guardduty,
+        aws_sdk_guardduty
+    );
+    regional_client!(
+        /// AWS Config.
+        config_service,
+        aws_sdk_config
+    );
+    regional_client!(
+        /// Route 53 Resolver.
+        route53resolver,
+        aws_sdk_route53resolver
+    );
 
-    pub fn guardduty(
-        &self,
-        session: &AccountSession,
-        region: &Region,
-    ) -> aws_sdk_guardduty::Client {
-        let config = aws_sdk_guardduty::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_guardduty::Client::from_conf(config)
-    }
-
-    pub fn config_service(
-        &self,
-        session: &AccountSession,
-        region: &Region,
-    ) -> aws_sdk_config::Client {
-        let config = aws_sdk_config::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_config::Client::from_conf(config)
-    }
-
-    pub fn route53resolver(
-        &self,
-        session: &AccountSession,
-        region: &Region,
-    ) -> aws_sdk_route53resolver::Client {
-        let config = aws_sdk_route53resolver::config::Builder::from(&session.config)
-            .region(aws_config::Region::new(region.to_string()))
-            .interceptor(self.interceptor())
-            .build();
-        aws_sdk_route53resolver::Client::from_conf(config)
-    }
-
+    /// IAM, a global service answered in us-east-1.
     pub fn iam(&self, session: &AccountSession) -> aws_sdk_iam::Client {
         let config = aws_sdk_iam::config::Builder::from(&session.config)
             .region(aws_config::Region::new("us-east-1"))
