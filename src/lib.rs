@@ -14,4 +14,5 @@ pub mod discover;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod tabletop;
 pub mod workflow;

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, StackAddr, Target};
 use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
-use crate::config::Environment;
+use crate::config::{Environment, Expiry};
+use crate::discover::TAG_EXPIRES;
 use crate::discover::{self, DiscoverError, Discovery};
 use crate::plan::existing::Evaluation;
 use crate::plan::{self, diff, ImageAction, ImagePlan, Plan, PlanInput, Scanned, TargetError};
@@ -79,6 +81,7 @@ pub fn render_all(
                 ((plan.target.clone(), plan.image.clone()), known)
             })
             .collect(),
+        expires: expiry(env, discovery, chrono::Utc::now()).map(|t| format_time(&t)),
     };
     let mut stacks = Vec::new();
     let mut errors = Vec::new();
@@ -288,6 +291,39 @@ fn build(
         existing,
         now: chrono::Utc::now(),
     })
+}
+
+/// How `irready:expires` is written: RFC 3339, whole seconds, UTC.
+pub fn format_time(time: &DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The earliest `irready:expires` among the environment's deployed stacks (and its
+/// exercise stacks): when the environment as applied expires.
+pub fn deployed_expiry(discovery: &Discovery) -> Option<DateTime<Utc>> {
+    discovery
+        .targets
+        .values()
+        .filter_map(|state| state.as_ref().ok())
+        .flat_map(|state| state.stacks.values().chain(state.exercises.values()))
+        .filter_map(|stack| stack.tags.get(TAG_EXPIRES))
+        .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .min()
+}
+
+/// When an ephemeral environment expires: the time its file names, or, for a duration,
+/// the time its first apply fixed (read back from its stacks), or `now` plus the duration
+/// before anything is deployed.
+pub fn expiry(
+    env: &Environment,
+    discovery: &Discovery,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    match env.ephemeral.as_ref()?.expires {
+        Expiry::At(at) => Some(at),
+        Expiry::After(duration) => Some(deployed_expiry(discovery).unwrap_or(now + duration)),
+    }
 }
 
 /// A resource that stays when its stack is deleted (`DeletionPolicy: Retain`).

@@ -225,7 +225,34 @@ def _delete_resource(self: parsing.ResourceMap, parsed_resource: Any, resource_j
             del self._parsed_resources[logical_id]
 
 
+def _delete_resources(self: parsing.ResourceMap) -> None:
+    """moto's ResourceMap.delete, except that a resource already gone from the map counts
+    as deleted. ``_delete_resource`` above takes each resource out of the map; moto's
+    loop then popped it again, got a KeyError, and a stack whose every resource went that
+    way (an instance, an IAM user) failed to delete with HTTP 500."""
+    remaining = {
+        key for key, value in self._resource_json_map.items() if value.get("DeletionPolicy") != "Retain"
+    }
+    previous = len(remaining) + 1
+    last_exception: Exception | None = None
+    while remaining and len(remaining) < previous:
+        previous = len(remaining)
+        for logical_id in sorted(remaining):
+            parsed_resource = self._parsed_resources.get(logical_id)
+            try:
+                if not isinstance(parsed_resource, str) and parsed_resource is not None:
+                    self._delete_resource(parsed_resource, self._resource_json_map[logical_id])
+                    self._parsed_resources.pop(logical_id, None)
+            except Exception as error:  # a dependency still in place: next pass
+                last_exception = error
+            else:
+                remaining.remove(logical_id)
+    if remaining and last_exception is not None:
+        raise last_exception
+
+
 def install() -> None:
+    parsing.ResourceMap.delete = _delete_resources
     CloudFormationBackend.create_change_set = create_change_set
     CloudFormationBackend.execute_change_set = execute_change_set
     CloudFormationBackend.update_stack = update_stack

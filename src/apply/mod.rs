@@ -5,6 +5,7 @@
 //! on its display-only fields. A stack's failure stops the stacks that depend on it and
 //! nothing else.
 
+pub mod exercise;
 pub mod lock;
 pub mod progress;
 

@@ -72,7 +72,7 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// Plans the environment now and applies that plan.
-async fn run_fresh(
+pub(super) async fn run_fresh(
     args: &ApplyArgs,
     aws: &Aws,
     env: &config::Environment,

@@ -1,14 +1,18 @@
-//! `irready destroy`: deletes every stack of an environment, in the reverse of the order
-//! apply creates them in, and lists the resources that stay (evidence and log buckets,
-//! log groups, keys: `DeletionPolicy: Retain`) with their ids.
+//! `irready destroy`: deletes every stack of an environment (its tabletop exercise first),
+//! in the reverse of the order apply creates them in, and lists the resources that stay
+//! (evidence and log buckets, log groups, keys: `DeletionPolicy: Retain`) with their ids.
+//!
+//! `destroy --expired -e FILE...` does so only for the environments whose file says they
+//! are ephemeral and whose stacks' `irready:expires` has passed; the others are kept.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
-use super::{AwsArgs, EnvArgs, ExitCode};
+use super::{AwsArgs, ExitCode};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
 use crate::aws::cfn;
 use crate::plan::StackAction;
@@ -16,8 +20,13 @@ use crate::{config, report, workflow};
 
 #[derive(Debug, Args)]
 pub struct DestroyArgs {
-    #[command(flatten)]
-    pub env: EnvArgs,
+    /// The environment file (environments/*.yaml); with --expired, any number of them.
+    #[arg(short = 'e', long = "env", value_name = "FILE", required = true)]
+    pub env: Vec<PathBuf>,
+    /// Destroy only ephemeral environments whose expiry (`irready:expires` on their
+    /// stacks) has passed; keep the others.
+    #[arg(long)]
+    pub expired: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Destroy without asking for confirmation.
@@ -28,28 +37,124 @@ pub struct DestroyArgs {
     pub stack_timeout: u64,
 }
 
-/// Holds the environment's apply lock throughout, as apply does.
+/// Holds each environment's apply lock throughout, as apply does.
 pub async fn run(args: DestroyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
-    let env = config::load(&args.env.env)?;
+    if args.expired {
+        return run_expired(&args, verbose).await;
+    }
+    let [path] = args.env.as_slice() else {
+        anyhow::bail!("destroy takes one environment file; several only with --expired");
+    };
+    let env = config::load(path)?;
     let aws = args.aws.connect().await;
     let lock = super::lock(&aws, &env, "destroy").await?;
-    let result = destroy(&args, &aws, &env, verbose).await;
+    let result = match workflow::prepare_destroy(&aws, &env, args.aws.parallelism.into()).await {
+        Ok(prepared) => destroy(&args, &aws, &env, prepared, verbose).await,
+        Err(err) => Err(err.into()),
+    };
     if let Err(err) = lock.release(&aws).await {
         eprintln!("warning: the apply lock was not released: {err}");
     }
     result
 }
 
-async fn destroy(
+/// Destroys each given environment that is ephemeral and expired, in the order given;
+/// an environment that cannot be read is an error and the others still go on.
+async fn run_expired(args: &DestroyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
+    let aws = args.aws.connect().await;
+    let now = chrono::Utc::now();
+    let mut code = ExitCode::Ok;
+    for path in &args.env {
+        let result = async {
+            let env = config::load(path)?;
+            if env.ephemeral.is_none() {
+                println!(
+                    "{}: kept: not ephemeral (no `ephemeral:` in {})",
+                    env.name,
+                    path.display()
+                );
+                return Ok(ExitCode::Ok);
+            }
+            let lock = super::lock(&aws, &env, "destroy --expired").await?;
+            let result = async {
+                let prepared =
+                    workflow::prepare_destroy(&aws, &env, args.aws.parallelism.into()).await?;
+                match workflow::deployed_expiry(&prepared.discovery) {
+                    None => {
+                        println!("{}: nothing deployed carries irready:expires", env.name);
+                        Ok(ExitCode::Ok)
+                    }
+                    Some(expires) if expires > now => {
+                        println!(
+                            "{}: kept: expires at {}",
+                            env.name,
+                            workflow::format_time(&expires)
+                        );
+                        Ok(ExitCode::Ok)
+                    }
+                    Some(expires) => {
+                        println!(
+                            "{}: expired at {}: destroying",
+                            env.name,
+                            workflow::format_time(&expires)
+                        );
+                        destroy(args, &aws, &env, prepared, verbose).await
+                    }
+                }
+            }
+            .await;
+            if let Err(err) = lock.release(&aws).await {
+                eprintln!("warning: the apply lock was not released: {err}");
+            }
+            result
+        }
+        .await;
+        match result {
+            Ok(ExitCode::Ok) => {}
+            Ok(other) => code = other,
+            Err(err) => {
+                eprintln!("error: {}: {err:#}", path.display());
+                code = ExitCode::Error;
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// The exercise stacks of the environment, as addresses.
+fn exercises(destroy: &workflow::Destroy) -> Vec<(crate::addr::StackAddr, String)> {
+    destroy
+        .discovery
+        .targets
+        .iter()
+        .filter_map(|(target, state)| state.as_ref().ok().map(|s| (target, s)))
+        .flat_map(|(target, state)| {
+            state.exercises.values().map(move |stack| {
+                let scenario = stack
+                    .tags
+                    .get(crate::discover::TAG_EXERCISE)
+                    .cloned()
+                    .unwrap_or_default();
+                (
+                    crate::addr::StackAddr::new(target, stack.name.clone()),
+                    scenario,
+                )
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn destroy(
     args: &DestroyArgs,
     aws: &crate::aws::Aws,
     env: &config::Environment,
+    destroy: workflow::Destroy,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let destroy = workflow::prepare_destroy(aws, env, args.aws.parallelism.into()).await?;
     let plan = &destroy.plan;
     debug_assert!(plan.stacks.iter().all(|s| s.action == StackAction::Delete));
-    if plan.stacks.is_empty() {
+    let exercises = exercises(&destroy);
+    if plan.stacks.is_empty() && exercises.is_empty() {
         for error in &plan.errors {
             eprintln!("error: {}: {}", error.target, error.message);
         }
@@ -65,6 +170,9 @@ async fn destroy(
         });
     }
     print!("{}", report::plan_text::render(plan, verbose));
+    for (addr, scenario) in &exercises {
+        println!("Tabletop exercise {scenario}: {addr} (deleted first)");
+    }
     if !destroy.retained.is_empty() {
         println!("Kept (DeletionPolicy: Retain), with their data:");
         for r in &destroy.retained {
@@ -94,11 +202,22 @@ async fn destroy(
         }
     }
 
-    let progress = progress::for_stderr(plan.stacks.len());
+    let progress = progress::for_stderr(plan.stacks.len() + exercises.len());
     let options = ApplyOptions {
         parallelism: args.aws.parallelism.into(),
         stack_timeout: Duration::from_secs(args.stack_timeout * 60),
     };
+    // The exercise first: its instance may sit in a baseline's isolation group, which
+    // cannot be deleted while an instance uses it.
+    for (addr, scenario) in &exercises {
+        let Some(session) = destroy.discovery.session(&addr.account) else {
+            anyhow::bail!("{addr}: no session for the account");
+        };
+        apply::exercise::remove(aws, session, addr, &options, progress.as_ref())
+            .await
+            .map_err(|err| anyhow::anyhow!("{addr}: removing exercise {scenario}: {err}"))?;
+        progress.finish(addr, true, "exercise removed");
+    }
     let report = apply::apply(aws, &destroy.discovery, plan, &options, progress.as_ref()).await;
     drop(progress);
     for result in &report.results {

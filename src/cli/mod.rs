@@ -7,6 +7,7 @@ mod destroy;
 mod plan;
 mod render;
 mod show;
+mod tabletop;
 mod unlock;
 mod validate;
 
@@ -90,6 +91,8 @@ pub enum Command {
     Destroy(destroy::DestroyArgs),
     /// Break the environment's apply lock, left by a run that was killed.
     Unlock(unlock::UnlockArgs),
+    /// Tabletop exercises: a throw-away (ephemeral) environment with a scenario planted.
+    Tabletop(tabletop::TabletopArgs),
 }
 
 /// The environment file.
@@ -101,7 +104,7 @@ pub struct EnvArgs {
 }
 
 /// How to reach AWS. The standard credential chain applies (environment, profiles, SSO).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AwsArgs {
     /// Named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE")]
@@ -182,5 +185,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(args, cli.verbose > 0).await,
         Command::Destroy(args) => destroy::run(args, cli.verbose > 0).await,
         Command::Unlock(args) => unlock::run(args).await,
+        Command::Tabletop(args) => tabletop::run(args, cli.verbose > 0).await,
     }
 }

@@ -12,6 +12,7 @@ mod raw;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
 
@@ -343,6 +344,55 @@ pub struct Environment {
     pub forensic: Option<ForensicSpec>,
     pub access: Option<AccessSpec>,
     pub logging: Option<LoggingSpec>,
+    /// Set for a throw-away environment: its stacks carry `irready:expires`, and
+    /// `destroy --expired` removes it once that time has passed.
+    pub ephemeral: Option<Ephemeral>,
+}
+
+/// When an ephemeral environment expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// At this time.
+    At(DateTime<Utc>),
+    /// This long after its first apply: the time is fixed then, in the stacks' tags.
+    After(chrono::Duration),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ephemeral {
+    pub expires: Expiry,
+}
+
+/// The longest an ephemeral environment may live: past that, it is not throw-away.
+pub const MAX_EPHEMERAL_DAYS: i64 = 90;
+
+/// Parses `expires`: an RFC 3339 time, or a whole number of hours, days or weeks
+/// (`12h`, `7d`, `2w`).
+pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Expiry::At(at.with_timezone(&Utc)));
+    }
+    let unit = text.chars().last().unwrap_or(' ');
+    let count = text[..text.len() - unit.len_utf8().min(text.len())].parse::<i64>();
+    let hours = match (unit, count) {
+        ('h', Ok(n)) => n,
+        ('d', Ok(n)) => n.saturating_mul(24),
+        ('w', Ok(n)) => n.saturating_mul(24 * 7),
+        _ => {
+            return Err(format!(
+                "`{text}` is neither an RFC 3339 time (2026-01-31T18:00:00Z) nor a duration \
+                 (12h, 7d, 2w)"
+            ))
+        }
+    };
+    if hours <= 0 || hours > MAX_EPHEMERAL_DAYS * 24 {
+        return Err(format!(
+            "`{text}`: an ephemeral environment lives between 1 hour and \
+             {MAX_EPHEMERAL_DAYS} days"
+        ));
+    }
+    Ok(Expiry::After(chrono::Duration::hours(hours)))
 }
 
 /// Retention periods CloudWatch Logs accepts.
@@ -523,6 +573,13 @@ impl Resolver {
             .map(|f| self.forensic(f, home_region.as_ref(), &regions));
         let access = raw.access.map(|a| self.access(a));
         let logging = raw.logging.map(|l| self.logging(l, has_forensic));
+        let ephemeral = raw.ephemeral.and_then(|e| match parse_expiry(&e.expires) {
+            Ok(expires) => Some(Ephemeral { expires }),
+            Err(message) => {
+                self.error("ephemeral.expires", message);
+                None
+            }
+        });
         Some(Environment {
             file: self.file.clone(),
             file_sha256: hex::encode(Sha256::digest(source.as_bytes())),
@@ -533,6 +590,7 @@ impl Resolver {
             forensic: forensic.flatten(),
             access: access.flatten(),
             logging: logging.flatten(),
+            ephemeral,
         })
     }
 

@@ -17,6 +17,15 @@ pub struct RawEnvironment {
     pub forensic: Option<RawForensic>,
     pub access: Option<RawAccess>,
     pub logging: Option<RawLogging>,
+    pub ephemeral: Option<RawEphemeral>,
+}
+
+/// `ephemeral:` — a throw-away environment (a tabletop exercise) and when it expires.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEphemeral {
+    /// An RFC 3339 time, or a duration (`12h`, `7d`, `2w`) counted from the first apply.
+    pub expires: String,
 }
 
 /// `logging:` — what every target account records in every region. Each part is on by

@@ -106,3 +106,38 @@ fn adopt_is_off_unless_the_environment_says_so() {
     assert!(logging.guardduty.expect("guardduty").adopt);
     assert!(!logging.config.expect("config").adopt);
 }
+
+#[test]
+fn expiry_is_a_time_or_a_bounded_duration() {
+    let at = parse_expiry("2026-01-31T18:00:00+01:00").unwrap();
+    assert_eq!(
+        at,
+        Expiry::At("2026-01-31T17:00:00Z".parse().unwrap()),
+        "kept in UTC"
+    );
+    assert_eq!(
+        parse_expiry("7d"),
+        Ok(Expiry::After(chrono::Duration::days(7)))
+    );
+    assert_eq!(
+        parse_expiry("12h"),
+        Ok(Expiry::After(chrono::Duration::hours(12)))
+    );
+    assert_eq!(
+        parse_expiry("2w"),
+        Ok(Expiry::After(chrono::Duration::weeks(2)))
+    );
+    for bad in [
+        "",
+        "d",
+        "7",
+        "7m",
+        "-1d",
+        "0h",
+        "91d",
+        "tomorrow",
+        "2026-01-31",
+    ] {
+        assert!(parse_expiry(bad).is_err(), "{bad:?} accepted");
+    }
+}

@@ -29,6 +29,10 @@ pub use scope::Scope;
 pub const TAG_MANAGED: &str = "irready:managed";
 pub const TAG_ENVIRONMENT: &str = "irready:environment";
 pub const TAG_COMPONENT: &str = "irready:component";
+/// On every stack of an ephemeral environment: when it expires (RFC 3339).
+pub const TAG_EXPIRES: &str = "irready:expires";
+/// On the stack of a tabletop exercise's resources: the scenario.
+pub const TAG_EXERCISE: &str = "irready:exercise";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -55,6 +59,9 @@ fn render(diagnostics: &[Diagnostic]) -> String {
 pub struct TargetState {
     /// irready's stacks of this environment in the target, by stack name.
     pub stacks: BTreeMap<String, DeployedStack>,
+    /// The stacks of this environment's tabletop exercises in the target, by stack name:
+    /// not planned (no component places them), deleted by `destroy`.
+    pub exercises: BTreeMap<String, DeployedStack>,
     /// The id of the regional S3 managed prefix list, read where the forensic VPC needs it.
     pub s3_prefix_list: Option<String>,
     /// The target's VPCs, read where the regional baseline goes.
@@ -297,10 +304,16 @@ async fn read_target(
     region: &Region,
     needs: Needs,
 ) -> Result<TargetState, AwsError> {
-    let stacks: BTreeMap<String, DeployedStack> = cfn::list_stacks(aws, session, region)
-        .await?
+    let (stacks, others): (Vec<DeployedStack>, Vec<DeployedStack>) =
+        cfn::list_stacks(aws, session, region)
+            .await?
+            .into_iter()
+            .partition(|s| is_managed_by(s, &env.name));
+    let stacks: BTreeMap<String, DeployedStack> =
+        stacks.into_iter().map(|s| (s.name.clone(), s)).collect();
+    let exercises: BTreeMap<String, DeployedStack> = others
         .into_iter()
-        .filter(|s| is_managed_by(s, &env.name))
+        .filter(|s| is_exercise_of(s, &env.name))
         .map(|s| (s.name.clone(), s))
         .collect();
     let s3_prefix_list = if needs.s3_prefix_list {
@@ -352,6 +365,7 @@ async fn read_target(
     };
     let mut state = TargetState {
         stacks,
+        exercises,
         s3_prefix_list,
         vpcs,
         config_role_exists,
@@ -424,6 +438,14 @@ async fn read_images(
 /// updated or deleted.
 pub fn is_managed_by(stack: &DeployedStack, env_name: &str) -> bool {
     stack.tags.get(TAG_MANAGED).map(String::as_str) == Some("true")
+        && stack.tags.get(TAG_ENVIRONMENT).map(String::as_str) == Some(env_name)
+}
+
+/// Whether `stack` holds a tabletop exercise of environment `env_name`. Exercise stacks
+/// are not `irready:managed` (no plan places or deletes them); `tabletop down` and
+/// `destroy` remove them.
+pub fn is_exercise_of(stack: &DeployedStack, env_name: &str) -> bool {
+    stack.tags.contains_key(TAG_EXERCISE)
         && stack.tags.get(TAG_ENVIRONMENT).map(String::as_str) == Some(env_name)
 }
 

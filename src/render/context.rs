@@ -37,6 +37,7 @@ pub fn build(
         "account": target.account,
         "region": target.region,
         "template_sha256": super::FINGERPRINT_PLACEHOLDER,
+        "expires": inputs.expires,
     });
     let specific = match component {
         Component::Access => access(env, scope),

@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 
 use crate::addr::{Region, StackAddr, Target};
 use crate::config::Environment;
-use crate::discover::{Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_MANAGED};
+use crate::discover::{
+    Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_EXPIRES, TAG_MANAGED,
+};
 use crate::plan::{DeferredValue, ValueSource};
 pub use context::{cis_alarm_names, covered_vpcs, covered_vpcs_of, ForensicNames};
 
@@ -122,6 +124,9 @@ pub struct Inputs {
     /// The analysis image id of each forensic target, by image name; `None` where apply
     /// copies the image first.
     pub images: BTreeMap<(Target, String), Option<String>>,
+    /// When the environment expires (RFC 3339), for an ephemeral one: the stacks carry it
+    /// as the tag `irready:expires` and the output `IrreadyExpires`.
+    pub expires: Option<String>,
 }
 
 impl Inputs {
@@ -421,11 +426,14 @@ impl Renderer {
             message,
         })?;
         let body = body.replace(FINGERPRINT_PLACEHOLDER, &sha256);
-        let tags = BTreeMap::from([
+        let mut tags = BTreeMap::from([
             (TAG_MANAGED.to_owned(), "true".to_owned()),
             (TAG_ENVIRONMENT.to_owned(), env.name.clone()),
             (TAG_COMPONENT.to_owned(), component.name().to_owned()),
         ]);
+        if let Some(expires) = &inputs.expires {
+            tags.insert(TAG_EXPIRES.to_owned(), expires.clone());
+        }
         Ok(RenderedStack {
             addr: StackAddr::new(target, component.stack_name(&env.name)),
             component,
@@ -442,7 +450,9 @@ impl Renderer {
 /// learns what a stack was deployed from without downloading its template; an output
 /// changes no resource, unlike a stack tag, which CloudFormation propagates to them all.
 pub const FINGERPRINT_OUTPUT_KEY: &str = "IrreadyTemplateSha256";
-const FINGERPRINT_OUTPUT: &str = "\n  IrreadyTemplateSha256:\n    Description: \"Fingerprint of this template, read by irready to skip unchanged stacks\"\n    Value: \"{{template_sha256}}\"\n";
+// The expiry is an output as well as a tag: tags alone do not change a template's
+// fingerprint, so a new expiry would never reach stacks already deployed.
+const FINGERPRINT_OUTPUT: &str = "{{#if expires}}\n  IrreadyExpires:\n    Description: \"When this ephemeral environment expires (irready destroy --expired)\"\n    Value: {{json expires}}\n{{/if}}\n  IrreadyTemplateSha256:\n    Description: \"Fingerprint of this template, read by irready to skip unchanged stacks\"\n    Value: \"{{template_sha256}}\"\n";
 const FINGERPRINT_PLACEHOLDER: &str =
     "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -41,6 +41,7 @@ fn seen(
         .map(|(region, matches, copies)| {
             let state = TargetState {
                 stacks: BTreeMap::new(),
+                exercises: BTreeMap::new(),
                 s3_prefix_list: None,
                 vpcs: Vec::new(),
                 config_role_exists: None,
