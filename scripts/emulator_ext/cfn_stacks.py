@@ -12,7 +12,8 @@
 - A change set given by name is looked up within the named stack; moto picks
   the last change set of that name in the region, whichever stack it belongs
   to. Executing a change set that is not AVAILABLE fails as on AWS, and
-  executing one deletes the stack's other change sets, as AWS does.
+  executing one deletes the stack's change sets, itself included, as AWS does.
+  ListChangeSets lists the named stack's change sets only (moto listed all).
 - A CREATE change set for a stack name that already exists fails with
   AlreadyExistsException instead of making a second stack of that name.
 - A resource removed from the template by an update leaves the stack's resources
@@ -23,12 +24,18 @@
 - DescribeStacks never reports ``LastUpdatedTime``; here every update (UpdateStack
   or an UPDATE change set) sets it, as AWS does, so that a saved plan can tell
   that a stack changed since it was made.
+- For interruption tests only: with ``IRREADY_EMULATOR_EXECUTE_DELAY_MS`` set,
+  ExecuteChangeSet waits that long before executing, so that a client can be
+  killed while its change sets execute (AWS executes asynchronously; moto at
+  once). The execution then completes, as it would on AWS.
 - A resource type moto cannot update disappears from the stack's resource map
   on a Modify (so later Refs resolve to nothing and deletion forgets it); here
   it keeps its current state instead, and the server log says so.
 """
 
 import logging
+import os
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -108,6 +115,9 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
             f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
             f"execution status of [{change_set.execution_status}]"
         )
+    delay = int(os.environ.get("IRREADY_EMULATOR_EXECUTE_DELAY_MS") or 0)
+    if delay:
+        time.sleep(delay / 1000)
     stack = self.stacks[change_set.stack_id]
     # A CREATE change set builds its stack without the region's exports.
     stack.cross_stack_resources = self.exports
@@ -126,10 +136,22 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
     stack.output_map = stack._create_output_map()
     _register_exports(self, stack)
     _propagate_tags(stack)
-    # AWS deletes a stack's other change sets once one of them is executed.
+    # AWS deletes a stack's change sets, the executed one included, once one of them is
+    # executed.
     for change_set_id, other in list(self.change_sets.items()):
-        if other.stack_id == stack.stack_id and other is not change_set:
+        if other.stack_id == stack.stack_id:
             del self.change_sets[change_set_id]
+
+
+def list_change_sets(self: CloudFormationResponse) -> ActionResult:
+    """ListChangeSets of the named stack only (moto listed every stack's)."""
+    stack_name = self._get_param("StackName")
+    summaries = [
+        change_set
+        for change_set in self.cloudformation_backend.list_change_sets()
+        if stack_name in (change_set.stack_name, change_set.stack_id)
+    ]
+    return ActionResult({"Summaries": summaries})
 
 
 def update_stack(
@@ -258,5 +280,6 @@ def install() -> None:
     CloudFormationBackend.update_stack = update_stack
     CloudFormationResponse.describe_change_set = describe_change_set
     CloudFormationResponse.delete_change_set = delete_change_set
+    CloudFormationResponse.list_change_sets = list_change_sets
     parsing.parse_and_update_resource = parse_and_update_resource
     parsing.ResourceMap._delete_resource = _delete_resource

@@ -2,8 +2,8 @@
 //! `/irready/<environment>/apply-lock`, in the caller's account (the management account)
 //! and the environment's home region, created only if absent (`PutParameter` without
 //! overwrite is atomic), holding who took it, where and when. It is deleted when the run
-//! ends; a run that is killed leaves it, and the next run names the holder and says how
-//! to break it.
+//! ends; a run that is killed leaves it. The next run on the same host breaks it when the
+//! holder's process is gone; elsewhere it names the holder and says how to break it.
 //!
 //! SSM rather than a DynamoDB table or an S3 object: the parameter needs no table or
 //! bucket to exist first, costs nothing, and sits where the caller already has rights.
@@ -91,7 +91,21 @@ fn this_host() -> String {
         .unwrap_or_else(|| "unknown-host".to_owned())
 }
 
-/// Takes the lock, or says who holds it.
+/// Whether process `pid` of this host still runs irready. Where the process table cannot
+/// be read (no `/proc`), it is taken to run: only a lock provably dead is broken.
+fn process_alive(pid: u32) -> bool {
+    if !std::path::Path::new("/proc/self").exists() {
+        return true;
+    }
+    match std::fs::read(format!("/proc/{pid}/cmdline")) {
+        // A recycled pid running something else does not hold the lock either.
+        Ok(cmdline) => String::from_utf8_lossy(&cmdline).contains("irready"),
+        Err(_) => false,
+    }
+}
+
+/// Takes the lock, or says who holds it. A lock left on this host by a process that no
+/// longer runs (a killed run) is broken first.
 pub async fn acquire(
     aws: &Aws,
     place: LockPlace,
@@ -125,9 +139,36 @@ pub async fn acquire(
     if taken {
         return Ok(Lock { place });
     }
-    let current = ssm::get(aws, &place.session, &place.region, &place.parameter)
+    let mut current = ssm::get(aws, &place.session, &place.region, &place.parameter)
         .await
         .map_err(aws_error)?;
+    // A holder on this host whose process is gone was killed: its lock protects nothing.
+    if let Some(dead) = current
+        .as_deref()
+        .and_then(|v| serde_json::from_str::<Holder>(v).ok())
+        .filter(|h| h.host == holder.host && !process_alive(h.pid))
+    {
+        eprintln!("Breaking the apply lock of {dead}: that process no longer runs on this host.");
+        ssm::delete(aws, &place.session, &place.region, &place.parameter)
+            .await
+            .map_err(aws_error)?;
+        let taken = ssm::create_if_absent(
+            aws,
+            &place.session,
+            &place.region,
+            &place.parameter,
+            &value,
+            "irready apply lock: deleted when the run ends; see `irready unlock`",
+        )
+        .await
+        .map_err(aws_error)?;
+        if taken {
+            return Ok(Lock { place });
+        }
+        current = ssm::get(aws, &place.session, &place.region, &place.parameter)
+            .await
+            .map_err(aws_error)?;
+    }
     let holder = match current.as_deref().map(serde_json::from_str::<Holder>) {
         Some(Ok(holder)) => holder.to_string(),
         Some(Err(_)) => format!("an unreadable holder ({})", current.unwrap_or_default()),

@@ -31,10 +31,16 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts an emulator whose server sees `vars` in its environment.
+    pub fn start_with(vars: &[(&str, &str)]) -> Self {
         let state = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let out = Command::new(repo().join("scripts/emulator"))
             .args(["up", "--port", &port.to_string()])
+            .envs(vars.iter().copied())
             .env("IRREADY_EMULATOR_STATE", state.path())
             .stderr(Stdio::inherit())
             .output()
@@ -194,6 +200,22 @@ impl Run {
 }
 
 pub fn run_irready(args: &[&str], endpoint: Option<&str>) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = irready_command(args, endpoint)
+        .output()
+        .expect("irready runs");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// The irready binary with the emulator's credentials and endpoint, not yet started.
+pub fn irready_command(args: &[&str], endpoint: Option<&str>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_irready"));
     command
         .args(args)
@@ -209,16 +231,7 @@ pub fn run_irready(args: &[&str], endpoint: Option<&str>) -> Run {
     if let Some(url) = endpoint {
         command.env("AWS_ENDPOINT_URL", url);
     }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().expect("irready runs");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    command
 }
 
 /// Writes `text` to a file in `dir` and returns its path.
