@@ -8,7 +8,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, StackAddr, Target};
 use crate::apply::Sessions;
-use crate::aws::{cfn, AccountSession, Aws};
+use crate::aws::{cfn, monitoring, s3, AccountSession, Aws};
 use crate::config::{Environment, Expiry};
 use crate::discover::TAG_EXPIRES;
 use crate::discover::{self, DiscoverError, Discovery};
@@ -178,6 +178,16 @@ pub async fn prepare_plan(
         errors.push(error);
     }
 
+    let (adoptable, failed) =
+        find_adoptable(aws, &discovery, &deployed, &rendered, parallelism).await;
+    for error in failed {
+        // A retained resource's name is taken, or could not be checked: creating the
+        // stack would fail. Plan nothing for it and say why.
+        let addr = StackAddr::new(&error.target, error.stack.clone().unwrap_or_default());
+        rendered.retain(|r| r.addr != addr);
+        errors.push(error);
+    }
+
     let rendered = Rendered {
         stacks: rendered,
         images,
@@ -190,8 +200,106 @@ pub async fn prepare_plan(
         deployed_templates,
         rendered,
         evaluation.findings,
+        adoptable,
     );
     Ok(Prepared { discovery, plan })
+}
+
+/// The retained resources (`plan::adopt::candidates`) of every stack about to be created
+/// that exist already: what a destroy left behind, which the new stack imports instead of
+/// creating again. A bucket whose name is another account's, or in another region, is an
+/// error for its stack, as is a probe that fails.
+async fn find_adoptable(
+    aws: &Aws,
+    discovery: &Discovery,
+    deployed: &BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>>,
+    rendered: &[RenderedStack],
+    parallelism: usize,
+) -> (
+    BTreeMap<StackAddr, Vec<plan::ResourceImport>>,
+    Vec<TargetError>,
+) {
+    let probes: Vec<(StackAddr, plan::ResourceImport)> = rendered
+        .iter()
+        .filter(|r| {
+            let stack = deployed
+                .get(&r.addr.target())
+                .and_then(|s| s.get(&r.addr.stack));
+            plan::created_anew(stack)
+        })
+        .filter_map(|r| Some((r, diff::parse_template(&r.body).ok()?)))
+        .flat_map(|(r, template)| {
+            plan::adopt::candidates(&template)
+                .into_iter()
+                .map(move |c| (r.addr.clone(), c))
+        })
+        .collect();
+    let probed: Vec<(StackAddr, plan::ResourceImport, Result<bool, String>)> = stream::iter(probes)
+        .map(|(addr, candidate)| async move {
+            let found = probe(aws, discovery, &addr, &candidate).await;
+            (addr, candidate, found)
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect()
+        .await;
+    let mut adoptable: BTreeMap<StackAddr, Vec<plan::ResourceImport>> = BTreeMap::new();
+    let mut errors: BTreeMap<StackAddr, Vec<String>> = BTreeMap::new();
+    for (addr, candidate, found) in probed {
+        match found {
+            Ok(true) => adoptable.entry(addr).or_default().push(candidate),
+            Ok(false) => {}
+            Err(message) => errors
+                .entry(addr)
+                .or_default()
+                .push(format!("{}: {message}", candidate.logical_id)),
+        }
+    }
+    for imports in adoptable.values_mut() {
+        imports.sort();
+    }
+    let errors = errors
+        .into_iter()
+        .map(|(addr, mut messages)| {
+            adoptable.remove(&addr);
+            messages.sort();
+            TargetError {
+                target: addr.target(),
+                stack: Some(addr.stack.clone()),
+                message: messages.join("; "),
+            }
+        })
+        .collect();
+    (adoptable, errors)
+}
+
+/// Whether the resource `candidate` names exists where its stack goes.
+async fn probe(
+    aws: &Aws,
+    discovery: &Discovery,
+    addr: &StackAddr,
+    candidate: &plan::ResourceImport,
+) -> Result<bool, String> {
+    let session = discovery
+        .session(&addr.account)
+        .ok_or("no session for the account")?;
+    let name = candidate.label();
+    match candidate.resource_type.as_str() {
+        "AWS::S3::Bucket" => {
+            match s3::bucket_presence(aws, session, &addr.region, &addr.account, &name).await {
+                Ok(s3::BucketPresence::Absent) => Ok(false),
+                Ok(s3::BucketPresence::Here) => Ok(true),
+                Ok(s3::BucketPresence::Elsewhere(why)) => Err(format!(
+                    "{why}: the stack cannot create it, nor take it over"
+                )),
+                Err(err) => Err(err.to_string()),
+            }
+        }
+        "AWS::Logs::LogGroup" => monitoring::log_group_retention(aws, session, &addr.region, &name)
+            .await
+            .map(|found| found.is_some())
+            .map_err(|e| e.to_string()),
+        other => Err(format!("irready cannot look for an existing {other}")),
+    }
 }
 
 /// Reads the deployed templates of `needed`, parsed; a stack whose template cannot be
@@ -243,6 +351,7 @@ fn build(
     deployed_templates: BTreeMap<StackAddr, serde_json::Value>,
     rendered: Rendered,
     existing: Vec<plan::ExistingFinding>,
+    adoptable: BTreeMap<StackAddr, Vec<plan::ResourceImport>>,
 ) -> Plan {
     let Rendered {
         stacks: rendered,
@@ -289,6 +398,7 @@ fn build(
         create_account: scope.pending_forensic.clone(),
         errors,
         existing,
+        adoptable,
         now: chrono::Utc::now(),
     })
 }
@@ -388,6 +498,7 @@ pub async fn prepare_destroy(
         templates.clone(),
         nothing,
         Vec::new(),
+        BTreeMap::new(),
     );
     // The forensic account may not exist; nothing else may be placed then either.
     let placed: BTreeMap<StackAddr, Vec<StackAddr>> = match discovery.scope.pending_forensic {

@@ -180,7 +180,7 @@ async fn a_saved_plan_is_applied_only_while_what_it_saw_is_unchanged() {
     assert!(markdown.stdout.contains("```diff\n"));
     let json = emu.irready(&["show", &plan_file, "--format", "json", "--offline"]);
     json.expect_code(0);
-    assert_eq!(json.json()["format_version"], 2);
+    assert_eq!(json.json()["format_version"], 3);
 
     // --skip-stale applies the fresh stack and reports the stale one.
     let run = emu.irready(&["apply", &plan_file, "--auto-approve", "--skip-stale"]);
@@ -229,7 +229,7 @@ async fn a_hand_edited_or_foreign_version_plan_is_refused() {
 
     std::fs::write(
         plan_file,
-        original.replacen("\"format_version\": 2", "\"format_version\": 1", 1),
+        original.replacen("\"format_version\": 3", "\"format_version\": 1", 1),
     )
     .unwrap();
     let run = emu.irready(&["show", plan_file, "--offline"]);
@@ -485,6 +485,125 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
         "{}",
         again.stdout
     );
+}
+
+#[tokio::test]
+async fn applying_again_after_destroy_takes_the_retained_evidence_back_into_its_stacks() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    let forensics = &accounts["forensics"];
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(dir.path(), "small.yaml", SMALL);
+    let env = env.to_str().unwrap();
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    let evidence = format!("irready-small-evidence-{forensics}-us-east-1");
+    let s3 = emu
+        .regional(forensics, "us-east-1", |c| {
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(c)
+                    .force_path_style(true)
+                    .build(),
+            )
+        })
+        .await;
+    emu.irready(&["destroy", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    // Evidence secured into the kept bucket. (Written after the destroy: the emulator
+    // applies bucket policies without their conditions, so the stack's TLS-only policy
+    // refuses every object call over its plain HTTP while the stack holds it.)
+    s3.put_object()
+        .bucket(&evidence)
+        .key("case-1/disk.img")
+        .body(b"evidence".to_vec().into())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}\n{}", emu.log_tail()));
+
+    // The plan imports what the destroy kept, and adds the rest.
+    let stale = dir.path().join("before.json");
+    let stale = stale.to_str().unwrap();
+    let plan = emu.irready(&["plan", "-e", env, "-o", stale]);
+    plan.expect_code(0);
+    let core = emu.irready(&["show", stale, "--offline"]);
+    for expected in [
+        format!("<= import EvidenceBucket AWS::S3::Bucket ({evidence})"),
+        format!(
+            "<= import LogArchiveBucket AWS::S3::Bucket (irready-small-logs-{forensics}-us-east-1)"
+        ),
+        "<= import FlowLogGroup AWS::Logs::LogGroup (/irready/small/forensic-vpc/flow-logs)"
+            .to_owned(),
+        "3 to import".to_owned(),
+    ] {
+        assert!(
+            core.stdout.contains(&expected),
+            "{expected}:\n{}",
+            core.stdout
+        );
+    }
+    let json = emu.irready(&["plan", "-e", env, "--format", "json"]).json();
+    let stack = json["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["addr"]["stack"] == "irready-small-forensic-core")
+        .unwrap();
+    assert_eq!(stack["action"], "create");
+    assert_eq!(
+        stack["imports"][0],
+        serde_json::json!({
+            "logical_id": "EvidenceBucket",
+            "resource_type": "AWS::S3::Bucket",
+            "identifier": {"BucketName": evidence}
+        })
+    );
+    assert!(!stack["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["logical_id"] == "EvidenceBucket"));
+
+    let run = emu.irready(&["apply", "-e", env, "--auto-approve"]);
+    run.expect_code(0);
+
+    // The same bucket, with its evidence, managed by the stack again.
+    let listed = s3.list_objects_v2().bucket(&evidence).send().await.unwrap();
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, ["case-1/disk.img"], "the evidence is still there");
+    let cfn = emu.cloudformation(forensics, "us-east-1").await;
+    let resources = cfn
+        .list_stack_resources()
+        .stack_name("irready-small-forensic-core")
+        .send()
+        .await
+        .unwrap();
+    let bucket = resources
+        .stack_resource_summaries()
+        .iter()
+        .find(|r| r.logical_resource_id() == Some("EvidenceBucket"))
+        .expect("the bucket is a resource of the stack again");
+    assert_eq!(bucket.physical_resource_id(), Some(evidence.as_str()));
+    let flow_logs = cfn
+        .list_stack_resources()
+        .stack_name("irready-small-forensic-vpc")
+        .send()
+        .await
+        .unwrap();
+    assert!(flow_logs
+        .stack_resource_summaries()
+        .iter()
+        .any(|r| r.logical_resource_id() == Some("FlowLogGroup")
+            && r.physical_resource_id() == Some("/irready/small/forensic-vpc/flow-logs")));
+
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(0);
+    emu.irready(&["check", "-e", env, "--control", "IR-FOR-3"])
+        .expect_code(0);
+
+    // The plan made before the re-apply saw no stacks: it is stale now.
+    let run = emu.irready(&["apply", stale, "--auto-approve"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("stale plan"), "{}", run.stderr);
 }
 
 #[tokio::test]

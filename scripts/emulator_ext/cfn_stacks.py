@@ -31,6 +31,14 @@
 - A resource type moto cannot update disappears from the stack's resource map
   on a Modify (so later Refs resolve to nothing and deletion forgets it); here
   it keeps its current state instead, and the server log says so.
+- Resource import: moto ignores ``ResourcesToImport`` and treats an ``IMPORT``
+  change set as a CREATE (every resource an ``Add``; executing it fails with
+  BucketAlreadyExists). Here an IMPORT change set lists one ``Import`` change per
+  resource to import and, executed, binds each logical id to the existing bucket
+  or log group (nothing is created) and leaves the stack ``IMPORT_COMPLETE``. As
+  on AWS, the change set fails when a resource to import is missing, belongs to
+  another stack, lacks a ``DeletionPolicy`` or is not in the template, or when
+  the template adds anything that is not imported.
 """
 
 import logging
@@ -43,9 +51,15 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudformation.models import Change
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
+from moto.logs.models import logs_backends
+from moto.s3.models import s3_backends
+from moto.utilities.utils import get_partition
+
+from .cfn import remember
 
 logger = logging.getLogger("irready.emulator")
 
@@ -54,6 +68,7 @@ _original_execute_change_set = CloudFormationBackend.execute_change_set
 _original_update_stack = CloudFormationBackend.update_stack
 _original_parse_and_update_resource = parsing.parse_and_update_resource
 _original_delete_resource = parsing.ResourceMap._delete_resource
+_original_create_change_set_response = CloudFormationResponse.create_change_set
 
 
 class ChangeSetNotFound(CloudFormationError):
@@ -123,7 +138,10 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
     stack.cross_stack_resources = self.exports
     stack.resource_map.cross_stack_resources = self.exports
 
-    _original_execute_change_set(self, change_set.change_set_id)
+    if change_set.change_set_type == "IMPORT":
+        _execute_import(change_set)
+    else:
+        _original_execute_change_set(self, change_set.change_set_id)
     if change_set.change_set_type == "UPDATE":
         stack.last_updated_time = datetime.now(timezone.utc)
 
@@ -193,6 +211,12 @@ def create_change_set(
             for name, other in list(self.change_sets.items()):
                 if other.stack_id == stack.stack_id:
                     del self.change_sets[name]
+    if change_set_type == "IMPORT" and any(
+        s.name == stack_name and s.status != "REVIEW_IN_PROGRESS" for s in self.stacks.values()
+    ):
+        # Into an existing stack: moto would make a second stack of that name. Build it as
+        # an update of that stack; the response handler turns it into an import.
+        change_set_type = "UPDATE"
     return _original_create_change_set(
         self,
         stack_name,
@@ -205,6 +229,103 @@ def create_change_set(
         tags,
         role_arn,
     )
+
+
+def _existing_resource(resource_type: str, identifier: dict[str, str], account_id: str, region_name: str) -> Any:
+    """The service backend's object for a resource to import, or None."""
+    if resource_type == "AWS::S3::Bucket":
+        bucket = s3_backends[account_id][get_partition(region_name)].buckets.get(identifier.get("BucketName", ""))
+        return bucket if bucket is not None and bucket.region_name == region_name else None
+    if resource_type == "AWS::Logs::LogGroup":
+        return logs_backends[account_id][region_name].groups.get(identifier.get("LogGroupName", ""))
+    return None
+
+
+def _import_problems(backend: CloudFormationBackend, change_set: ChangeSet, to_import: list[dict[str, Any]]) -> list[str]:
+    """Why AWS would refuse this import, if it would."""
+    stack = change_set.stack
+    resources = change_set.template_dict.get("Resources", {})
+    existing = dict(stack.resource_map._resource_json_map) if stack.status != "REVIEW_IN_PROGRESS" else {}
+    problems = []
+    imported = set()
+    owned = {
+        (type(resource).__name__, getattr(resource, "physical_resource_id", None))
+        for other in backend.stacks.values()
+        if other.status != "DELETE_COMPLETE"
+        for resource in other.resource_map._parsed_resources.values()
+        if not isinstance(resource, (str, dict, list))
+    }
+    for item in to_import:
+        logical_id = item.get("LogicalResourceId", "")
+        imported.add(logical_id)
+        resource = resources.get(logical_id)
+        if resource is None or resource.get("Type") != item.get("ResourceType"):
+            problems.append(f"{logical_id} ({item.get('ResourceType')}) is not in the template")
+            continue
+        if resource.get("DeletionPolicy") not in ("Retain", "RetainExceptOnCreate", "Delete", "Snapshot"):
+            problems.append(f"{logical_id} has no DeletionPolicy")
+        found = _existing_resource(item["ResourceType"], item.get("ResourceIdentifier") or {}, stack.account_id, stack.region_name)
+        if found is None:
+            problems.append(f"{logical_id}: the resource {item.get('ResourceIdentifier')} does not exist")
+        elif (type(found).__name__, found.physical_resource_id) in owned:
+            problems.append(f"{logical_id}: {found.physical_resource_id} already belongs to a stack")
+    for logical_id, resource in resources.items():
+        if logical_id in imported:
+            continue
+        if existing.get(logical_id) != resource:
+            problems.append(f"{logical_id} is added or changed: an import may only add the resources it imports")
+    return problems
+
+
+def create_change_set_response(self: CloudFormationResponse) -> ActionResult:
+    result = _original_create_change_set_response(self)
+    if self._get_param("ChangeSetType", "CREATE") != "IMPORT":
+        return result
+    backend = self.cloudformation_backend
+    change_set = _find_change_set(backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+    change_set.change_set_type = "IMPORT"
+    to_import = self._get_param("ResourcesToImport", []) or []
+    change_set.resources_to_import = to_import
+    change_set.changes = [
+        Change(action="Import", logical_resource_id=item["LogicalResourceId"], resource_type=item["ResourceType"])
+        for item in to_import
+    ]
+    problems = _import_problems(backend, change_set, to_import)
+    if problems:
+        change_set.status = "FAILED"
+        change_set.execution_status = "UNAVAILABLE"
+        change_set.status_reason = "; ".join(problems)
+    else:
+        change_set.status = "CREATE_COMPLETE"
+        change_set.execution_status = "AVAILABLE"
+    return result
+
+
+def _execute_import(change_set: ChangeSet) -> None:
+    """Bind each imported logical id to the existing resource; create nothing."""
+    stack = change_set.stack
+    resource_map = stack.resource_map
+    template = change_set.template_dict
+    stack._add_stack_event("IMPORT_IN_PROGRESS", resource_status_reason="User Initiated")
+    resource_map._template = template
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+    resource_map._resource_json_map = template["Resources"]
+    for item in change_set.resources_to_import:
+        logical_id = item["LogicalResourceId"]
+        found = _existing_resource(
+            item["ResourceType"], item.get("ResourceIdentifier") or {}, stack.account_id, stack.region_name
+        )
+        # What the template says of it is what CloudFormation now knows of it: a later
+        # update applies the difference.
+        remember(found, template["Resources"][logical_id].get("Properties", {}))
+        found.logical_resource_id = logical_id
+        resource_map._parsed_resources[logical_id] = found
+    stack._add_stack_event("IMPORT_COMPLETE")
+    change_set.execution_status = "EXECUTE_COMPLETE"
+    stack.status = "IMPORT_COMPLETE"
+    stack.template = change_set.template
 
 
 def describe_change_set(self: CloudFormationResponse) -> ActionResult:
@@ -278,6 +399,7 @@ def install() -> None:
     CloudFormationBackend.create_change_set = create_change_set
     CloudFormationBackend.execute_change_set = execute_change_set
     CloudFormationBackend.update_stack = update_stack
+    CloudFormationResponse.create_change_set = create_change_set_response
     CloudFormationResponse.describe_change_set = describe_change_set
     CloudFormationResponse.delete_change_set = delete_change_set
     CloudFormationResponse.list_change_sets = list_change_sets

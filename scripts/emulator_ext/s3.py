@@ -48,7 +48,9 @@ def _apply_object_lock(backend: S3Backend, bucket: FakeBucket, configuration: di
         # A lock-enabled bucket's default retention can change at any time,
         # objects or not; moto's PutObjectLockConfiguration only accepts empty
         # buckets, so the default retention is set as that call would set it.
-        bucket.default_lock_mode, bucket.default_lock_days, bucket.default_lock_years = mode, days, years
+        # Unset parts are 0, not None: moto adds both to the time when an object is put.
+        bucket.default_lock_mode = mode
+        bucket.default_lock_days, bucket.default_lock_years = days or 0, years or 0
     else:
         backend.put_object_lock_configuration(
             bucket.name, configuration.get("ObjectLockEnabled") == "Enabled", mode, days, years

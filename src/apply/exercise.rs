@@ -32,6 +32,7 @@ pub async fn deploy(
         template_body: body,
         tags,
         description: "irready tabletop exercise",
+        imports: &[],
     };
     cfn::create_change_set(aws, session, region, &request)
         .await

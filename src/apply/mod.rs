@@ -23,8 +23,8 @@ use crate::aws::{AccountSession, Aws, AwsError};
 use crate::discover::{TAG_ENVIRONMENT, TAG_IMAGE, TAG_IMAGE_SOURCE, TAG_MANAGED};
 use crate::plan::drift::Repair;
 use crate::plan::{
-    ImageAction, Plan, PlannedTemplate, ResourceAction, ResourceChange, StackAction, StackPlan,
-    ValueSource,
+    adopt, ImageAction, Plan, PlannedTemplate, ResourceAction, ResourceChange, ResourceImport,
+    StackAction, StackPlan, ValueSource,
 };
 use crate::render::Component;
 use progress::Progress;
@@ -370,6 +370,7 @@ async fn recreate_resources(
         }),
         resources,
         deferred: Vec::new(),
+        imports: Vec::new(),
         ..planned.clone()
     };
     let without = step(
@@ -562,8 +563,6 @@ async fn apply_stack(context: &StackContext<'_>, stack: &StackPlan) -> Outcome {
         ..
     } = *context;
     let addr = &stack.addr;
-    let region = &addr.region;
-    let started = Utc::now() - chrono::Duration::seconds(5);
     match stack.action {
         StackAction::NoOp => return Outcome::AlreadyCurrent,
         StackAction::Delete => {
@@ -590,19 +589,92 @@ async fn apply_stack(context: &StackContext<'_>, stack: &StackPlan) -> Outcome {
         Ok(body) => body,
         Err(err) => return failed(format!("a value the template needs is missing: {err}")),
     };
-    let kind = match stack.action {
-        StackAction::Update => ChangeSetKind::Update,
-        _ => ChangeSetKind::Create,
+    let imports = match stack.action {
+        StackAction::Create | StackAction::Recreate => stack.imports.as_slice(),
+        StackAction::NoOp | StackAction::Update | StackAction::Delete => &[],
     };
+    if imports.is_empty() {
+        let kind = match stack.action {
+            StackAction::Update => ChangeSetKind::Update,
+            _ => ChangeSetKind::Create,
+        };
+        return run_change_set(context, stack, kind, &body, &stack.resources, &[]).await;
+    }
+    import_then_update(context, stack, &body, imports).await
+}
+
+/// Creates a stack that takes over existing resources. CloudFormation imports only in a
+/// change set of its own, whose template holds nothing but the resources imported: first
+/// that (nothing is created), then an update to the full template, checked like any
+/// change set against what the plan's template adds to the imported resources.
+async fn import_then_update(
+    context: &StackContext<'_>,
+    stack: &StackPlan,
+    body: &str,
+    imports: &[ResourceImport],
+) -> Outcome {
+    let Ok(full) = crate::plan::diff::parse_template(body) else {
+        return failed("the planned template does not parse");
+    };
+    let import = adopt::import_template(&full, imports);
+    let import_body = serde_json::to_string_pretty(&import).expect("templates serialize");
+    context.progress.step(
+        &stack.addr,
+        &format!("importing {} existing resources", imports.len()),
+    );
+    let imported = match run_change_set(
+        context,
+        stack,
+        ChangeSetKind::Import,
+        &import_body,
+        &[],
+        imports,
+    )
+    .await
+    {
+        Outcome::Applied { changes } => changes,
+        other => return other,
+    };
+    let rest = crate::plan::diff::diff_templates(Some(&import), Some(&full));
+    match run_change_set(context, stack, ChangeSetKind::Update, body, &rest, &[]).await {
+        Outcome::Applied { changes } => Outcome::Applied {
+            changes: imported + changes,
+        },
+        Outcome::AlreadyCurrent => Outcome::Applied { changes: imported },
+        other => other,
+    }
+}
+
+/// One change set on the stack: created, checked against `expected` resource changes
+/// (and `imports`), executed, awaited.
+async fn run_change_set(
+    context: &StackContext<'_>,
+    stack: &StackPlan,
+    kind: ChangeSetKind,
+    body: &str,
+    expected: &[ResourceChange],
+    imports: &[ResourceImport],
+) -> Outcome {
+    let StackContext {
+        aws,
+        session,
+        options,
+        progress,
+        ..
+    } = *context;
+    let addr = &stack.addr;
+    let region = &addr.region;
+    let started = Utc::now() - chrono::Duration::seconds(5);
     let name = format!("irready-{}", Utc::now().format("%Y%m%d%H%M%S%3f"));
     progress.step(addr, "creating change set");
     let request = ChangeSetRequest {
         stack: &addr.stack,
         name: &name,
         kind,
-        template_body: &body,
+        template_body: body,
         tags: &stack.tags,
         description: "irready apply",
+        imports,
     };
     if let Err(err) = cfn::create_change_set(aws, session, region, &request).await {
         return failed(err);
@@ -620,9 +692,9 @@ async fn apply_stack(context: &StackContext<'_>, stack: &StackPlan) -> Outcome {
         }
         return failed(format!("change set failed: {reason}"));
     }
-    if let Err(mismatch) = matches_plan(stack, &change_set) {
+    if let Err(mismatch) = matches_plan(expected, imports, &change_set) {
         let _ = cfn::delete_change_set(aws, session, region, &addr.stack, &name).await;
-        if kind == ChangeSetKind::Create {
+        if kind != ChangeSetKind::Update {
             // A never-executed CREATE change set leaves an empty REVIEW_IN_PROGRESS stack.
             let _ = cfn::delete_stack(aws, session, region, &addr.stack).await;
         }
@@ -658,9 +730,12 @@ async fn apply_stack(context: &StackContext<'_>, stack: &StackPlan) -> Outcome {
 /// Checks the change set against the plan: every planned resource change is there with
 /// the same action, and nothing else is added or removed. Extra modifications are accepted
 /// only where a planned replacement changes what other resources refer to.
-fn matches_plan(stack: &StackPlan, change_set: &ChangeSetState) -> Result<(), String> {
-    let planned: BTreeMap<&str, ResourceAction> = stack
-        .resources
+fn matches_plan(
+    expected: &[ResourceChange],
+    imports: &[ResourceImport],
+    change_set: &ChangeSetState,
+) -> Result<(), String> {
+    let planned: BTreeMap<&str, ResourceAction> = expected
         .iter()
         .map(|r| (r.logical_id.as_str(), r.action))
         .collect();
@@ -678,6 +753,7 @@ fn matches_plan(stack: &StackPlan, change_set: &ChangeSetState) -> Result<(), St
             }
             (Some(ResourceAction::Replace), "Modify" | "Dynamic") => true,
             (None, "Modify" | "Dynamic") => has_replacement,
+            (None, "Import") => imports.iter().any(|i| i.logical_id == change.logical_id),
             _ => false,
         };
         if !agrees {
@@ -686,6 +762,14 @@ fn matches_plan(stack: &StackPlan, change_set: &ChangeSetState) -> Result<(), St
                 change.action,
                 change.logical_id,
                 expected.map_or("no change".to_owned(), |a| format!("{a:?}").to_lowercase())
+            ));
+        }
+    }
+    for import in imports {
+        if !seen.contains(import.logical_id.as_str()) {
+            problems.push(format!(
+                "{}: planned import but absent from the change set",
+                import.logical_id
             ));
         }
     }
@@ -843,6 +927,7 @@ mod tests {
             tags: BTreeMap::new(),
             depends_on: depends_on.iter().map(|a| (*a).clone()).collect(),
             deferred: Vec::new(),
+            imports: Vec::new(),
             resources: Vec::new(),
         }
     }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Tag, TemplateStage};
+use aws_sdk_cloudformation::types::{
+    Capability, ChangeSetType, ResourceToImport, Tag, TemplateStage,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +58,8 @@ pub struct StackEvent {
 pub enum ChangeSetKind {
     Create,
     Update,
+    /// Takes existing resources into the stack (new or not) without creating them.
+    Import,
 }
 
 fn to_chrono(t: &aws_smithy_types::DateTime) -> DateTime<Utc> {
@@ -170,6 +174,9 @@ pub struct ChangeSetRequest<'a> {
     pub template_body: &'a str,
     pub tags: &'a BTreeMap<String, String>,
     pub description: &'a str,
+    /// For `ChangeSetKind::Import`: the resources to take over, each as its logical id,
+    /// type and identifier (`{"BucketName": "..."}`).
+    pub imports: &'a [crate::plan::ResourceImport],
 }
 
 /// Creates a change set and returns its id.
@@ -184,6 +191,22 @@ pub async fn create_change_set(
         .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
+    let imports = request
+        .imports
+        .iter()
+        .map(|i| {
+            ResourceToImport::builder()
+                .resource_type(&i.resource_type)
+                .logical_resource_id(&i.logical_id)
+                .set_resource_identifier(Some(
+                    i.identifier
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ))
+                .build()
+        })
+        .collect::<Vec<_>>();
     let out = aws
         .cloudformation(session, region)
         .create_change_set()
@@ -192,7 +215,9 @@ pub async fn create_change_set(
         .change_set_type(match request.kind {
             ChangeSetKind::Create => ChangeSetType::Create,
             ChangeSetKind::Update => ChangeSetType::Update,
+            ChangeSetKind::Import => ChangeSetType::Import,
         })
+        .set_resources_to_import((!imports.is_empty()).then_some(imports))
         .template_body(request.template_body)
         .set_tags(Some(tags))
         .capabilities(Capability::CapabilityNamedIam)

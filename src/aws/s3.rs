@@ -104,3 +104,51 @@ pub async fn bucket(
         public_access_blocked,
     }))
 }
+
+/// Whether a bucket name is free, the account's own in the region, or taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BucketPresence {
+    Absent,
+    /// The account's bucket, in the region asked about.
+    Here,
+    /// Another account's bucket, or the account's in another region: why, in words.
+    Elsewhere(String),
+}
+
+/// Where the bucket `name` is (HeadBucket, expecting `account` as its owner): S3 names are
+/// global, so a bucket of that name may be anyone's.
+pub async fn bucket_presence(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    account: &crate::addr::AccountId,
+    name: &str,
+) -> AwsResult<BucketPresence> {
+    let result = aws
+        .s3(session, region)
+        .head_bucket()
+        .bucket(name)
+        .expected_bucket_owner(account.as_str())
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(match out.bucket_region() {
+            Some(other) if other != region.as_str() => {
+                BucketPresence::Elsewhere(format!("the bucket {name} is in {other}"))
+            }
+            _ => BucketPresence::Here,
+        }),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:HeadBucket", err);
+            match (err.kind, err.code.as_deref()) {
+                (ErrorKind::NotFound, _) => Ok(BucketPresence::Absent),
+                (ErrorKind::AccessDenied, _) | (_, Some("Forbidden")) => {
+                    Ok(BucketPresence::Elsewhere(format!(
+                        "the bucket name {name} belongs to another account"
+                    )))
+                }
+                _ => Err(err),
+            }
+        }
+    }
+}

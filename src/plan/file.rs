@@ -358,6 +358,7 @@ mod tests {
             depends_on: deps.iter().map(|d| addr(d)).collect(),
             resources: Vec::new(),
             deferred: Vec::new(),
+            imports: Vec::new(),
         }
     }
 

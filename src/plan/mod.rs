@@ -2,6 +2,7 @@
 //! no AWS. The deployed templates it needs are fetched beforehand, only for the stacks
 //! [`templates_needed`] names.
 
+pub mod adopt;
 mod create_only;
 pub mod diff;
 pub mod drift;
@@ -44,6 +45,9 @@ pub struct PlanInput<'a> {
     pub errors: Vec<TargetError>,
     /// Existing resources weighed against the controls (`existing::evaluate`).
     pub existing: Vec<ExistingFinding>,
+    /// Resources that exist under the names stacks about to be created give retained
+    /// resources (`adopt::candidates`, probed by discovery): those stacks import them.
+    pub adoptable: BTreeMap<StackAddr, Vec<ResourceImport>>,
     pub now: DateTime<Utc>,
 }
 
@@ -80,6 +84,15 @@ fn health(stack: &DeployedStack) -> Health {
         other => Health::Blocked(format!(
             "the stack is {other}: an operation is running; plan again when it ends"
         )),
+    }
+}
+
+/// Whether the plan creates the stack anew: it does not exist, or only a failed or
+/// never-executed creation does. Only such a stack imports retained resources.
+pub fn created_anew(stack: Option<&DeployedStack>) -> bool {
+    match stack.map(health) {
+        None | Some(Health::Recreate(_) | Health::NeverCreated) => true,
+        Some(Health::Ready | Health::Blocked(_)) => false,
     }
 }
 
@@ -149,6 +162,18 @@ pub fn build(input: PlanInput<'_>) -> Plan {
             sha256: rendered.sha256.clone(),
             body: rendered.body.clone(),
         });
+        let imports = input
+            .adoptable
+            .get(&rendered.addr)
+            .cloned()
+            .unwrap_or_default();
+        // Imported resources are taken over, not added.
+        let created = |resources: Vec<ResourceChange>| -> Vec<ResourceChange> {
+            resources
+                .into_iter()
+                .filter(|r| !imports.iter().any(|i| i.logical_id == r.logical_id))
+                .collect()
+        };
         let base = |action, reason: Option<String>, resources| StackPlan {
             addr: rendered.addr.clone(),
             component: rendered.component,
@@ -160,12 +185,16 @@ pub fn build(input: PlanInput<'_>) -> Plan {
             depends_on: rendered.depends_on.clone(),
             resources,
             deferred: rendered.deferred.clone(),
+            imports: match action {
+                StackAction::Create | StackAction::Recreate => imports.clone(),
+                StackAction::NoOp | StackAction::Update | StackAction::Delete => Vec::new(),
+            },
         };
         let plan = match deployed {
             None => base(
                 StackAction::Create,
                 None,
-                diff::diff_templates(None, after.as_ref()),
+                created(diff::diff_templates(None, after.as_ref())),
             ),
             Some(stack) => match health(stack) {
                 Health::Blocked(message) => {
@@ -179,12 +208,12 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 Health::NeverCreated => base(
                     StackAction::Create,
                     Some("the stack was never created (only a change set exists)".to_owned()),
-                    diff::diff_templates(None, after.as_ref()),
+                    created(diff::diff_templates(None, after.as_ref())),
                 ),
                 Health::Recreate(why) => base(
                     StackAction::Recreate,
                     Some(format!("{why} ({})", stack.status)),
-                    diff::diff_templates(None, after.as_ref()),
+                    created(diff::diff_templates(None, after.as_ref())),
                 ),
                 Health::Ready => {
                     if deployed_fingerprint(stack) == Some(rendered.sha256.as_str()) {
@@ -260,6 +289,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
                 depends_on: Vec::new(),
                 resources,
                 deferred: Vec::new(),
+                imports: Vec::new(),
             });
         }
     }

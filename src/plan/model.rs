@@ -12,7 +12,7 @@ use crate::render::Component;
 
 /// Version of the JSON form. Bumped on any change a reader could notice: `apply` refuses
 /// a saved plan of another version rather than guess what its fields meant.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -194,6 +194,33 @@ pub struct StackPlan {
     /// run. The template holds each one's placeholder; apply substitutes them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deferred: Vec<DeferredValue>,
+    /// Resources of a stack being created that exist already, kept by an earlier
+    /// stack's `DeletionPolicy: Retain` (a destroy): apply takes them into the stack
+    /// (CloudFormation resource import) instead of creating them, so that the evidence
+    /// they hold stays under management. Sorted by logical id; absent from `resources`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<ResourceImport>,
+}
+
+/// An existing resource a new stack takes over rather than creates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ResourceImport {
+    pub logical_id: String,
+    pub resource_type: String,
+    /// The resource's identifier as CloudFormation's `ResourcesToImport` takes it, such
+    /// as `{"BucketName": "..."}` or `{"LogGroupName": "..."}`.
+    pub identifier: BTreeMap<String, String>,
+}
+
+impl ResourceImport {
+    /// The identifier's values, for display.
+    pub fn label(&self) -> String {
+        self.identifier
+            .values()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A value known only after apply, such as the ARN of a key another stack creates.
@@ -337,6 +364,8 @@ pub struct Summary {
     pub stacks_total: usize,
     pub images_to_copy: usize,
     pub repairs: usize,
+    /// Existing resources taken into new stacks.
+    pub import: usize,
 }
 
 impl Plan {
@@ -355,6 +384,7 @@ impl Plan {
             if stack.action.is_change() {
                 s.stacks_changed += 1;
             }
+            s.import += stack.imports.len();
             for r in &stack.resources {
                 match r.action {
                     ResourceAction::Add => s.add += 1,

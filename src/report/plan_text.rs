@@ -152,8 +152,12 @@ pub fn summary_line(plan: &Plan) -> String {
         1 => images.push_str(", 1 repair"),
         n => images.push_str(&format!(", {n} repairs")),
     }
+    let import = match s.import {
+        0 => String::new(),
+        n => format!(", {} to import", style(n).cyan()),
+    };
     format!(
-        "{} {} to add, {} to change, {} to destroy{replace} across {} stacks{images} in {} accounts × {} regions.",
+        "{} {} to add{import}, {} to change, {} to destroy{replace} across {} stacks{images} in {} accounts × {} regions.",
         style("Plan:").bold(),
         style(s.add).green(),
         style(s.change).yellow(),
@@ -375,6 +379,32 @@ pub(crate) fn stack_text(out: &mut String, plan: &Plan, stack: &StackPlan) {
         }
     }
     let _ = writeln!(out, "{line}");
+    for import in &stack.imports {
+        let line = format!(
+            " <= import {} {} ({})",
+            import.logical_id,
+            import.resource_type,
+            import.label()
+        );
+        let _ = writeln!(out, "    {}", style(line).cyan());
+    }
+    if !stack.imports.is_empty() {
+        let _ = writeln!(
+            out,
+            "      (kept by an earlier destroy: taken into the stack with their data, not created)"
+        );
+        if stack
+            .resources
+            .iter()
+            .any(|r| r.resource_type == "AWS::KMS::Key")
+        {
+            let _ = writeln!(
+                out,
+                "      (keys have no name to find them by: new ones are made; the old ones stay, \
+                 and what they encrypted stays readable)"
+            );
+        }
+    }
     let width = stack
         .resources
         .iter()

@@ -57,6 +57,18 @@ impl Emulator {
         Self { port, url, state }
     }
 
+    /// The end of the emulator's log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let log = self
+            .state
+            .path()
+            .join(self.port.to_string())
+            .join("server.log");
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
     /// Runs the irready binary against this emulator.
     pub fn irready(&self, args: &[&str]) -> Run {
         run_irready(args, Some(&self.url))
