@@ -292,3 +292,52 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
     emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"])
         .expect_code(0);
 }
+
+#[tokio::test]
+async fn an_account_whose_role_cannot_be_assumed_is_an_error_and_the_others_are_judged() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    let prod = accounts["prod-app"].as_str();
+    // The emulator never refuses AssumeRole: the proxy refuses it into prod-app.
+    let proxy = common::FaultProxy::start(
+        &emu.url,
+        &common::Faults {
+            seed: 7,
+            throttle: 0.0,
+            server_error: 0.0,
+            reset: 0.0,
+            deny_assume_role: &[prod],
+        },
+    );
+    let run = proxy.irready(&[
+        "check",
+        "-e",
+        DEMO,
+        "--format",
+        "json",
+        "--control",
+        "IR-GD-1",
+    ]);
+    run.expect_code(1);
+    let report = run.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 10, "5 accounts × 2 regions");
+    for finding in findings {
+        let account = finding["target"]["account"].as_str().unwrap();
+        let status = finding["status"].as_str().unwrap();
+        if account == prod {
+            assert_eq!(status, "error", "{finding}");
+            assert!(
+                finding["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("AccessDenied"),
+                "{finding}"
+            );
+        } else {
+            // Evaluated: nothing is applied yet, so GuardDuty fails there.
+            assert_eq!(status, "fail", "{finding}");
+        }
+    }
+    assert!(proxy.counts()["denied"] >= 1);
+}
