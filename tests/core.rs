@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{write_env, Emulator, MANAGEMENT};
+use common::{changing, write_env, Emulator, MANAGEMENT};
 use serde_json::Value;
 
 const DEMO: &str = "environments/demo.yaml";
@@ -15,25 +15,6 @@ fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
         .name(name)
         .values(value)
         .build()
-}
-
-/// The stacks of a JSON plan that change, as `account/region/stack action`.
-fn changing(plan: &Value) -> BTreeSet<String> {
-    plan["stacks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["action"] != "no_op")
-        .map(|s| {
-            format!(
-                "{}/{}/{} {}",
-                s["addr"]["account"].as_str().unwrap(),
-                s["addr"]["region"].as_str().unwrap(),
-                s["addr"]["stack"].as_str().unwrap(),
-                s["action"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, session: i32) {

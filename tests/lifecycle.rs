@@ -5,8 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{write_env, Emulator};
-use serde_json::Value;
+use common::{changing, write_env, Emulator};
 
 /// Two accounts, one region: the access and breakglass-alert stacks in prod-app, the
 /// forensic core and VPC in forensics.
@@ -22,25 +21,6 @@ fn changed(text: &str) -> String {
         "  isolation_security_group: false\n",
         "  isolation_security_group: false\n  breakglass: { max_session_seconds: 7200, alert_emails: [soc@example.com] }\n",
     )
-}
-
-/// The stacks of a JSON plan that change, as `account/region/stack action`.
-fn changing(plan: &Value) -> BTreeSet<String> {
-    plan["stacks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["action"] != "no_op")
-        .map(|s| {
-            format!(
-                "{}/{}/{} {}",
-                s["addr"]["account"].as_str().unwrap(),
-                s["addr"]["region"].as_str().unwrap(),
-                s["addr"]["stack"].as_str().unwrap(),
-                s["action"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 /// Updates a stack outside irready with its own template edited by `edit`.

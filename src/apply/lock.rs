@@ -126,17 +126,17 @@ pub async fn acquire(
         parameter: place.parameter.clone(),
         source,
     };
-    let taken = ssm::create_if_absent(
-        aws,
-        &place.session,
-        &place.region,
-        &place.parameter,
-        &value,
-        "irready apply lock: deleted when the run ends; see `irready unlock`",
-    )
-    .await
-    .map_err(aws_error)?;
-    if taken {
+    let take = || {
+        ssm::create_if_absent(
+            aws,
+            &place.session,
+            &place.region,
+            &place.parameter,
+            &value,
+            "irready apply lock: deleted when the run ends; see `irready unlock`",
+        )
+    };
+    if take().await.map_err(aws_error)? {
         return Ok(Lock { place });
     }
     let mut current = ssm::get(aws, &place.session, &place.region, &place.parameter)
@@ -152,17 +152,7 @@ pub async fn acquire(
         ssm::delete(aws, &place.session, &place.region, &place.parameter)
             .await
             .map_err(aws_error)?;
-        let taken = ssm::create_if_absent(
-            aws,
-            &place.session,
-            &place.region,
-            &place.parameter,
-            &value,
-            "irready apply lock: deleted when the run ends; see `irready unlock`",
-        )
-        .await
-        .map_err(aws_error)?;
-        if taken {
+        if take().await.map_err(aws_error)? {
             return Ok(Lock { place });
         }
         current = ssm::get(aws, &place.session, &place.region, &place.parameter)

@@ -906,7 +906,7 @@ mod tests {
 
     use super::*;
     use crate::addr::Target;
-    use crate::plan::{Fingerprint, PlanEnvironment, Scanned, FORMAT_VERSION};
+    use crate::plan::Fingerprint;
     use crate::render::Component;
 
     fn addr(account: &str, region: &str, stack: &str) -> StackAddr {
@@ -933,29 +933,7 @@ mod tests {
     }
 
     fn plan(stacks: Vec<StackPlan>) -> Plan {
-        Plan {
-            format_version: FORMAT_VERSION,
-            irready_version: "test".into(),
-            environment: PlanEnvironment {
-                name: "t".into(),
-                file: "t.yaml".into(),
-                file_sha256: String::new(),
-            },
-            created_at: chrono::DateTime::default(),
-            account_names: BTreeMap::new(),
-            images: Vec::new(),
-            drift: Vec::new(),
-            create_account: None,
-            scanned: Scanned {
-                accounts: 1,
-                regions: 1,
-                targets: 1,
-            },
-            stacks,
-            hazards: Vec::new(),
-            errors: Vec::new(),
-            existing: Vec::new(),
-        }
+        Plan::of_stacks(stacks)
     }
 
     #[test]

@@ -324,7 +324,7 @@ pub fn without_stale(plan: &Plan, stale: &[Stale]) -> (Plan, Vec<Stale>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{PlanEnvironment, Scanned, StackAction};
+    use crate::plan::StackAction;
     use crate::render::Component;
 
     fn addr(stack: &str) -> StackAddr {
@@ -363,29 +363,7 @@ mod tests {
     }
 
     fn plan(stacks: Vec<StackPlan>) -> Plan {
-        Plan {
-            format_version: FORMAT_VERSION,
-            irready_version: "test".into(),
-            environment: PlanEnvironment {
-                name: "t".into(),
-                file: "t.yaml".into(),
-                file_sha256: String::new(),
-            },
-            created_at: chrono::DateTime::default(),
-            account_names: BTreeMap::new(),
-            scanned: Scanned {
-                accounts: 1,
-                regions: 1,
-                targets: 1,
-            },
-            stacks,
-            create_account: None,
-            images: Vec::new(),
-            drift: Vec::new(),
-            existing: Vec::new(),
-            hazards: Vec::new(),
-            errors: Vec::new(),
-        }
+        Plan::of_stacks(stacks)
     }
 
     fn now(stacks: &[(&str, Fingerprint)]) -> Current {

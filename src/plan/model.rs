@@ -424,3 +424,33 @@ impl Plan {
         }
     }
 }
+
+#[cfg(test)]
+impl Plan {
+    /// A plan of `stacks` and nothing else, in a one-target environment `t`.
+    pub(crate) fn of_stacks(stacks: Vec<StackPlan>) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            irready_version: "test".into(),
+            environment: PlanEnvironment {
+                name: "t".into(),
+                file: "t.yaml".into(),
+                file_sha256: String::new(),
+            },
+            created_at: DateTime::default(),
+            account_names: BTreeMap::new(),
+            scanned: Scanned {
+                accounts: 1,
+                regions: 1,
+                targets: 1,
+            },
+            stacks,
+            create_account: None,
+            images: Vec::new(),
+            drift: Vec::new(),
+            existing: Vec::new(),
+            hazards: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}

@@ -345,3 +345,22 @@ impl Drop for FaultProxy {
         let _ = self.child.wait();
     }
 }
+
+/// The stacks of a JSON plan that change, as `account/region/stack action`.
+pub fn changing(plan: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    plan["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] != "no_op")
+        .map(|s| {
+            format!(
+                "{}/{}/{} {}",
+                s["addr"]["account"].as_str().unwrap(),
+                s["addr"]["region"].as_str().unwrap(),
+                s["addr"]["stack"].as_str().unwrap(),
+                s["action"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
