@@ -18,15 +18,7 @@ const TRAIL_LOG_GROUP: &str = "/aws/controltower/CloudTrailLogs";
 /// What Control Tower would leave in the management account: an organization trail that
 /// meets every setting of the demo environment, with its own bucket and log group.
 async fn seed_org_trail(emu: &Emulator) -> String {
-    let s3 = emu
-        .regional(MANAGEMENT, "us-east-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(MANAGEMENT, "us-east-1").await;
     s3.create_bucket()
         .bucket("aws-controltower-logs-mgmt")
         .send()
@@ -132,15 +124,7 @@ async fn seed_detector(emu: &Emulator, account: &str) -> String {
 /// A flow log on the default VPC that records only rejected traffic into the account's
 /// own bucket: it falls short, so irready adds its own beside it.
 async fn seed_flow_log(emu: &Emulator, account: &str) -> (String, String) {
-    let s3 = emu
-        .regional(account, "eu-west-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(account, "eu-west-1").await;
     s3.create_bucket()
         .bucket("dev-app-network-logs")
         .create_bucket_configuration(
@@ -332,12 +316,7 @@ async fn existing_resources_are_counted_and_never_duplicated() {
     let ec2 = emu.ec2(dev, "eu-west-1").await;
     let flow_logs = ec2
         .describe_flow_logs()
-        .filter(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&dev_vpc)
-                .build(),
-        )
+        .filter(common::filter("resource-id", &dev_vpc))
         .send()
         .await
         .unwrap();

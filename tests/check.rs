@@ -56,12 +56,7 @@ async fn break_things(emu: &Emulator, dev: &str, prod: &str) {
         .to_owned();
     let flow_logs = ec2
         .describe_flow_logs()
-        .filter(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&default_vpc)
-                .build(),
-        )
+        .filter(common::filter("resource-id", &default_vpc))
         .send()
         .await
         .unwrap();

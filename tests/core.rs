@@ -5,17 +5,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{changing, write_env, Emulator, MANAGEMENT};
+use common::{changing, filter, write_env, Emulator, MANAGEMENT};
 use serde_json::Value;
 
 const DEMO: &str = "environments/demo.yaml";
-
-fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
-    aws_sdk_ec2::types::Filter::builder()
-        .name(name)
-        .values(value)
-        .build()
-}
 
 async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, session: i32) {
     let iam = emu.iam(account).await;
@@ -300,11 +293,7 @@ async fn assert_forensic_core(
     accounts: &std::collections::BTreeMap<String, String>,
 ) {
     let cfg = emu.account_config(forensics).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&cfg)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = emu.s3(forensics, "us-east-1").await;
     let kms = aws_sdk_kms::Client::new(&cfg);
     for kind in ["evidence", "logs"] {
         let bucket = format!("irready-demo-{kind}-{forensics}-us-east-1");
@@ -1275,15 +1264,7 @@ async fn a_forensic_account_asked_for_is_created_in_its_ou_then_deployed_into() 
         ou.organizational_unit().and_then(|u| u.name()),
         Some("Security")
     );
-    let s3 = emu
-        .regional(created[0], "us-east-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(created[0], "us-east-1").await;
     s3.head_bucket()
         .bucket(format!("irready-created-evidence-{}-us-east-1", created[0]))
         .send()

@@ -396,15 +396,7 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
     );
 
     // Exactly the retained resources stay.
-    let s3 = emu
-        .regional(forensics, "us-east-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(forensics, "us-east-1").await;
     for bucket in [&evidence, &logs] {
         s3.head_bucket().bucket(bucket).send().await.expect(bucket);
     }
@@ -478,15 +470,7 @@ async fn applying_again_after_destroy_takes_the_retained_evidence_back_into_its_
     emu.irready(&["apply", "-e", env, "--auto-approve"])
         .expect_code(0);
     let evidence = format!("irready-small-evidence-{forensics}-us-east-1");
-    let s3 = emu
-        .regional(forensics, "us-east-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(forensics, "us-east-1").await;
     emu.irready(&["destroy", "-e", env, "--auto-approve"])
         .expect_code(0);
     // Evidence secured into the kept bucket. (Written after the destroy: the emulator

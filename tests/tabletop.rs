@@ -54,18 +54,8 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     assert_eq!(exercise_tag(instance.tags()), Some("compromised-instance"));
     let groups = ec2
         .describe_security_groups()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("tag:irready:isolation")
-                .values("true")
-                .build(),
-        )
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("vpc-id")
-                .values(instance.vpc_id().unwrap())
-                .build(),
-        )
+        .filters(common::filter("tag:irready:isolation", "true"))
+        .filters(common::filter("vpc-id", instance.vpc_id().unwrap()))
         .send()
         .await
         .unwrap();
@@ -153,15 +143,7 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         assert_eq!(emu.stack_count(account, "us-east-1").await, 0, "{account}");
     }
     // Only the retained evidence stays.
-    let s3 = emu
-        .regional(forensics, "us-east-1", |c| {
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(c)
-                    .force_path_style(true)
-                    .build(),
-            )
-        })
-        .await;
+    let s3 = emu.s3(forensics, "us-east-1").await;
     let mut buckets: Vec<String> = s3
         .list_buckets()
         .send()

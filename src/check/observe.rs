@@ -174,7 +174,13 @@ async fn read(
         posture.evidence_bucket = Some(s3::bucket(aws, session, region, &bucket).await?);
     }
     if reads.analysis {
-        posture.forensic_vpc = Some(forensic_vpc(aws, session, region).await?);
+        // The regional reads may have listed the VPCs already.
+        let vpcs = if reads.regional {
+            posture.vpcs.clone()
+        } else {
+            ec2::vpcs(aws, session, region).await?
+        };
+        posture.forensic_vpc = Some(forensic_vpc(aws, session, region, vpcs).await?);
         if let Some(forensic) = &env.forensic {
             for ami in &forensic.amis {
                 let name = format!("/irready/{}/analysis-images/{}", env.name, ami.name);
@@ -190,13 +196,14 @@ async fn read(
     Ok(posture)
 }
 
-/// irready's forensic VPC in the region (found by its component tag) and its exposure.
+/// irready's forensic VPC among the region's `vpcs` (found by its component tag) and its
+/// exposure.
 async fn forensic_vpc(
     aws: &Aws,
     session: &AccountSession,
     region: &Region,
+    vpcs: Vec<VpcFact>,
 ) -> Result<Option<(VpcFact, VpcExposure)>, AwsError> {
-    let vpcs = ec2::vpcs(aws, session, region).await?;
     let Some(vpc) = vpcs.into_iter().find(|v| {
         v.tags
             .get(crate::discover::TAG_COMPONENT)

@@ -147,6 +147,18 @@ impl Emulator {
         cfn.describe_stacks().send().await.unwrap().stacks().len()
     }
 
+    /// S3 in the account and region, path-style (the emulator has no bucket host names).
+    pub async fn s3(&self, account: &str, region: &str) -> aws_sdk_s3::Client {
+        self.regional(account, region, |c| {
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(c)
+                    .force_path_style(true)
+                    .build(),
+            )
+        })
+        .await
+    }
+
     pub async fn iam(&self, account: &str) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.account_config(account).await)
     }
@@ -363,4 +375,12 @@ pub fn changing(plan: &serde_json::Value) -> std::collections::BTreeSet<String> 
             )
         })
         .collect()
+}
+
+/// An EC2 filter on one value.
+pub fn filter(name: &str, value: &str) -> aws_sdk_ec2::types::Filter {
+    aws_sdk_ec2::types::Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
 }
