@@ -9,7 +9,7 @@ use crate::addr::{AccountId, StackAddr, Target};
 use crate::apply::Sessions;
 use crate::aws::{cfn, AccountSession, Aws};
 use crate::config::Environment;
-use crate::discover::{self, DiscoverError, Discovery};
+use crate::discover::{self, DiscoverError, Discovery, Refresh};
 use crate::plan::{self, diff, ImageAction, ImagePlan, Plan, PlanInput, Scanned, TargetError};
 use crate::render::{self, Inputs, RenderedStack, Renderer};
 
@@ -124,8 +124,9 @@ pub async fn prepare_plan(
     aws: &Aws,
     env: &Environment,
     parallelism: usize,
+    refresh: Refresh,
 ) -> Result<Prepared, WorkflowError> {
-    let discovery = discover::discover(aws, env, parallelism).await?;
+    let discovery = discover::discover(aws, env, parallelism, refresh).await?;
     let Rendered {
         stacks: mut rendered,
         images,

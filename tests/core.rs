@@ -925,6 +925,34 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         .unwrap();
     let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let logical = vpc_id.trim_start_matches("vpc-");
+
+    // With --refresh=false the plan trusts the VPCs the stacks recorded: it reads only
+    // the stacks (one DescribeStacks per account × region), and does not see the new VPC.
+    let trusting = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--refresh=false",
+        "--stats",
+    ]);
+    trusting.expect_code(0);
+    let calls = common::stats(&trusting.stderr);
+    assert_eq!(calls["CloudFormation:DescribeStacks"], 10, "{calls:?}");
+    for read in [
+        "EC2:DescribeVpcs",
+        "IAM:GetRole",
+        "EC2:DescribeManagedPrefixLists",
+    ] {
+        assert!(
+            !calls.contains_key(read),
+            "{read} with --refresh=false: {calls:?}"
+        );
+    }
+    assert!(
+        !calls.contains_key("CloudFormation:GetTemplate"),
+        "{calls:?}"
+    );
     let plan = emu.irready(&[
         "plan",
         "-e",

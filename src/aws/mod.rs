@@ -64,24 +64,10 @@ pub enum ErrorKind {
     Other,
 }
 
-/// A failed AWS call: which operation, our kind, and the service's code and message.
-/// It never carries credentials: SDK errors hold none, and we add none.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: {message}")]
-pub struct AwsError {
-    pub operation: &'static str,
-    pub kind: ErrorKind,
-    pub code: Option<String>,
-    pub message: String,
-}
-
-impl AwsError {
-    pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        let code = err.code().map(str::to_owned);
-        let kind = match code.as_deref() {
+impl ErrorKind {
+    /// Our kind for a service error code; no code means the service was not reached.
+    pub fn of_code(code: Option<&str>) -> Self {
+        match code {
             Some(
                 "Throttling"
                 | "ThrottlingException"
@@ -101,7 +87,28 @@ impl AwsError {
             Some(c) if c.contains("Validation") || c.starts_with("Invalid") => ErrorKind::Invalid,
             Some(_) => ErrorKind::Other,
             None => ErrorKind::Unreachable,
-        };
+        }
+    }
+}
+
+/// A failed AWS call: which operation, our kind, and the service's code and message.
+/// It never carries credentials: SDK errors hold none, and we add none.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: {message}")]
+pub struct AwsError {
+    pub operation: &'static str,
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let code = err.code().map(str::to_owned);
+        let kind = ErrorKind::of_code(code.as_deref());
         let message = match err.message() {
             Some(m) => match &code {
                 Some(c) => format!("{c}: {m}"),
@@ -187,6 +194,38 @@ impl Intercept for CountCalls {
     ) -> Result<(), BoxError> {
         self.0.attempts.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// The service's own error behind a failed AssumeRole (its code and message, such as
+/// `AccessDenied`), rather than the credential provider's layers around it.
+fn assume_role_error(err: aws_credential_types::provider::error::CredentialsError) -> AwsError {
+    type AssumeRoleSdkError = aws_sdk_sts::error::SdkError<
+        aws_sdk_sts::operation::assume_role::AssumeRoleError,
+        aws_smithy_runtime_api::http::Response,
+    >;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(current) = source {
+        if let Some(sdk) = current.downcast_ref::<AssumeRoleSdkError>() {
+            if let Some(code) = sdk.code() {
+                return AwsError {
+                    operation: "sts:AssumeRole",
+                    kind: ErrorKind::of_code(Some(code)),
+                    code: Some(code.to_owned()),
+                    message: match sdk.message() {
+                        Some(message) => format!("{code}: {message}"),
+                        None => code.to_owned(),
+                    },
+                };
+            }
+        }
+        source = current.source();
+    }
+    AwsError {
+        operation: "sts:AssumeRole",
+        kind: ErrorKind::AccessDenied,
+        code: None,
+        message: DisplayErrorContext(&err).to_string(),
     }
 }
 
@@ -345,12 +384,7 @@ impl Aws {
             .provide_credentials()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError {
-                operation: "sts:AssumeRole",
-                kind: ErrorKind::AccessDenied,
-                code: None,
-                message: DisplayErrorContext(&e).to_string(),
-            })
+            .map_err(assume_role_error)
     }
 
     fn interceptor(&self) -> CountCalls {

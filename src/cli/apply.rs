@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use super::{AwsArgs, EnvArgs, ExitCode};
+use super::{AwsArgs, EnvArgs, ExitCode, RefreshArgs};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
 use crate::aws::org;
 use crate::{config, report, workflow};
@@ -17,6 +17,8 @@ pub struct ApplyArgs {
     pub env: EnvArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub refresh: RefreshArgs,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -28,7 +30,13 @@ pub struct ApplyArgs {
 pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
-    let mut prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let mut prepared = workflow::prepare_plan(
+        &aws,
+        &env,
+        args.aws.parallelism.into(),
+        args.refresh.refresh(),
+    )
+    .await?;
     print!("{}", report::plan_text::render(&prepared.plan, verbose));
     if let Some(account) = prepared.plan.create_account.clone() {
         if !args.auto_approve && !confirm()? {
@@ -55,17 +63,19 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
             "Created forensic account {} ({id}). Planning again.\n",
             account.name
         );
-        prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+        prepared = workflow::prepare_plan(
+            &aws,
+            &env,
+            args.aws.parallelism.into(),
+            args.refresh.refresh(),
+        )
+        .await?;
         print!("{}", report::plan_text::render(&prepared.plan, verbose));
     }
     let plan = &prepared.plan;
     if !plan.has_changes() {
         args.aws.print_stats(&aws);
-        return Ok(if plan.errors.is_empty() {
-            ExitCode::Ok
-        } else {
-            ExitCode::Error
-        });
+        return Ok(ExitCode::of_plan(plan, false));
     }
     if !args.auto_approve && !confirm()? {
         eprintln!("Apply cancelled.");
@@ -122,10 +132,10 @@ pub async fn run(args: ApplyArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         }
     );
     args.aws.print_stats(&aws);
-    Ok(if failed > 0 || !plan.errors.is_empty() {
+    Ok(if failed > 0 {
         ExitCode::Error
     } else {
-        ExitCode::Ok
+        ExitCode::of_plan(plan, false)
     })
 }
 

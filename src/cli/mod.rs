@@ -21,6 +21,26 @@ pub enum ExitCode {
     Error = 1,
     /// `plan --detailed-exitcode`: the plan has changes.
     Changes = 2,
+    /// Partial: some targets could not be read (role cannot be assumed, access denied,
+    /// region not enabled) and are reported as errors; every other target was planned,
+    /// or applied without failure.
+    Partial = 3,
+}
+
+impl ExitCode {
+    /// The code of a plan: its errors first (partial, or an error when no target could be
+    /// planned), then, with `--detailed-exitcode`, whether it changes anything.
+    pub fn of_plan(plan: &crate::plan::Plan, detailed: bool) -> Self {
+        if plan.is_partial() {
+            Self::Partial
+        } else if !plan.errors.is_empty() {
+            Self::Error
+        } else if detailed && plan.has_changes() {
+            Self::Changes
+        } else {
+            Self::Ok
+        }
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -107,6 +127,26 @@ impl AwsArgs {
         );
         for (operation, count) in stats.calls() {
             eprintln!("  {count:>6}  {operation}");
+        }
+    }
+}
+
+/// Whether to read live state or trust irready's stacks.
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// `--refresh=false` reads no live state: only irready's stacks (one DescribeStacks
+    /// per account and region), trusting the facts they recorded (VPCs, prefix lists)
+    /// where they recorded them.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub refresh: bool,
+}
+
+impl RefreshArgs {
+    pub fn refresh(&self) -> crate::discover::Refresh {
+        if self.refresh {
+            crate::discover::Refresh::Live
+        } else {
+            crate::discover::Refresh::Trust
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{AwsArgs, EnvArgs, ExitCode};
+use super::{AwsArgs, EnvArgs, ExitCode, RefreshArgs};
 use crate::{config, report, workflow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -20,6 +20,8 @@ pub struct PlanArgs {
     pub env: EnvArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub refresh: RefreshArgs,
     /// Exit 0 when there is nothing to change, 2 when there is, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -34,7 +36,13 @@ pub struct PlanArgs {
 pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
-    let prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let prepared = workflow::prepare_plan(
+        &aws,
+        &env,
+        args.aws.parallelism.into(),
+        args.refresh.refresh(),
+    )
+    .await?;
     let plan = &prepared.plan;
     match args.format {
         PlanFormat::Text => print!("{}", report::plan_text::render(plan, verbose)),
@@ -46,11 +54,5 @@ pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         eprintln!("Plan saved to {}", path.display());
     }
     args.aws.print_stats(&aws);
-    Ok(if !plan.errors.is_empty() {
-        ExitCode::Error
-    } else if args.detailed_exitcode && plan.has_changes() {
-        ExitCode::Changes
-    } else {
-        ExitCode::Ok
-    })
+    Ok(ExitCode::of_plan(plan, args.detailed_exitcode))
 }

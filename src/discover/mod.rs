@@ -79,12 +79,85 @@ pub const TAG_IMAGE: &str = "irready:image";
 pub const TAG_IMAGE_SOURCE: &str = "irready:source-image";
 
 /// The facts a target needs read besides its stacks.
+///
+/// This is the one list of the per-target reads a plan makes beyond DescribeStacks, and
+/// [`Needs::trusting`] says, for each, whether `--refresh=false` skips it: a new field
+/// does not compile until it has decided.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {
     pub s3_prefix_list: bool,
     pub vpcs: bool,
     pub config_role: bool,
     pub images: bool,
+}
+
+/// Whether discovery reads the live state of every target (the default), or trusts what
+/// irready's deployed stacks recorded about the facts they were rendered from
+/// (`--refresh=false`, like Terraform's `-refresh=false`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Refresh {
+    #[default]
+    Live,
+    Trust,
+}
+
+/// What a target's deployed stacks recorded, in their outputs, about the facts their
+/// templates were rendered from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The VPCs the regional baseline covers.
+    pub vpcs: Option<Vec<String>>,
+    /// The S3 prefix list the forensic VPC uses.
+    pub s3_prefix_list: Option<String>,
+    /// Whether a regional baseline is deployed here: it then says, by its output
+    /// `IrreadyOwnsConfigServiceRole`, whether it holds Config's role, and without the
+    /// output the role existed before it.
+    pub baseline: bool,
+}
+
+impl Recorded {
+    pub fn from_stacks(env_name: &str, stacks: &BTreeMap<String, DeployedStack>) -> Self {
+        let baseline = stacks.get(&Component::RegionalBaseline.stack_name(env_name));
+        let vpcs = baseline
+            .and_then(|s| s.outputs.get(crate::render::VPCS_OUTPUT))
+            .map(|ids| match ids.as_str() {
+                crate::render::NO_VPCS => Vec::new(),
+                ids => ids.split_whitespace().map(str::to_owned).collect(),
+            });
+        let s3_prefix_list = stacks
+            .get(&Component::ForensicVpc.stack_name(env_name))
+            .and_then(|s| s.outputs.get(crate::render::S3_PREFIX_LIST_OUTPUT))
+            .cloned();
+        Self {
+            vpcs,
+            s3_prefix_list,
+            baseline: baseline.is_some(),
+        }
+    }
+}
+
+impl Needs {
+    /// The reads left under `--refresh=false`: a fact the target's stacks recorded is
+    /// trusted, one they did not (a new account, a stack from an older irready) is still
+    /// read. Reads that serve only live state (drift, resources that exist outside
+    /// irready) are never left.
+    ///
+    /// Analysis images are always read: their lookup decides copies, and it happens only
+    /// in the forensic account's analysis regions, whatever the organization's size.
+    pub fn trusting(self, recorded: &Recorded) -> Self {
+        let Self {
+            s3_prefix_list,
+            vpcs,
+            config_role,
+            images,
+        } = self;
+        Self {
+            s3_prefix_list: s3_prefix_list && recorded.s3_prefix_list.is_none(),
+            vpcs: vpcs && recorded.vpcs.is_none(),
+            config_role: config_role && !recorded.baseline,
+            images,
+        }
+    }
 }
 
 /// The name of AWS Config's service-linked role.
@@ -175,6 +248,7 @@ pub async fn discover(
     aws: &Aws,
     env: &Environment,
     parallelism: usize,
+    refresh: Refresh,
 ) -> Result<Discovery, DiscoverError> {
     let (caller, scope) = resolve_scope(aws, env).await?;
     let session_name = format!("irready-{}", env.name);
@@ -216,7 +290,9 @@ pub async fn discover(
             async move {
                 let state = match account_error {
                     Some(err) => Err(err),
-                    None => read_target(aws, env, session, &target.region, target_needs).await,
+                    None => {
+                        read_target(aws, env, session, &target.region, target_needs, refresh).await
+                    }
                 };
                 (target, state)
             }
@@ -264,22 +340,39 @@ async fn read_target(
     session: &AccountSession,
     region: &Region,
     needs: Needs,
+    refresh: Refresh,
 ) -> Result<TargetState, AwsError> {
-    let stacks = cfn::list_stacks(aws, session, region)
+    let stacks: BTreeMap<String, DeployedStack> = cfn::list_stacks(aws, session, region)
         .await?
         .into_iter()
         .filter(|s| is_managed_by(s, &env.name))
         .map(|s| (s.name.clone(), s))
         .collect();
+    let (needs, recorded) = match refresh {
+        Refresh::Live => (needs, Recorded::default()),
+        Refresh::Trust => {
+            let recorded = Recorded::from_stacks(&env.name, &stacks);
+            (needs.trusting(&recorded), recorded)
+        }
+    };
     let s3_prefix_list = if needs.s3_prefix_list {
         Some(ec2::s3_prefix_list(aws, session, region).await?)
     } else {
-        None
+        recorded.s3_prefix_list
     };
     let vpcs = if needs.vpcs {
         ec2::vpcs(aws, session, region).await?
     } else {
-        Vec::new()
+        // The recorded ids are those the baseline covers: irready's own forensic VPC is
+        // already left out.
+        (recorded.vpcs.unwrap_or_default().into_iter())
+            .map(|id| VpcFact {
+                id,
+                cidr: String::new(),
+                is_default: false,
+                tags: BTreeMap::new(),
+            })
+            .collect()
     };
     let config_role_exists = if needs.config_role {
         Some(iam::role_exists(aws, session, CONFIG_SERVICE_ROLE).await?)

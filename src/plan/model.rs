@@ -252,6 +252,14 @@ impl Plan {
         s
     }
 
+    /// Whether some targets could not be read or planned while others were: the plan is
+    /// complete for every target not named in `errors`.
+    pub fn is_partial(&self) -> bool {
+        let failed: std::collections::BTreeSet<&Target> =
+            self.errors.iter().map(|e| &e.target).collect();
+        !failed.is_empty() && failed.len() < self.scanned.targets
+    }
+
     pub fn has_changes(&self) -> bool {
         self.create_account.is_some()
             || self.stacks.iter().any(|s| s.action.is_change())

@@ -291,6 +291,14 @@ pub fn covered_vpcs(facts: &TargetState) -> impl Iterator<Item = &crate::aws::ec
 /// create it" and removing it.
 pub const CONFIG_ROLE_OUTPUT: &str = "IrreadyOwnsConfigServiceRole";
 
+/// Outputs recording the facts a stack was rendered from, so that `plan --refresh=false`
+/// can trust them instead of reading them again: the VPCs a regional baseline covers
+/// (their ids separated by spaces, or `none`) and the S3 prefix list of a forensic VPC.
+pub const VPCS_OUTPUT: &str = "IrreadyInputVpcs";
+pub const S3_PREFIX_LIST_OUTPUT: &str = "IrreadyInputS3PrefixList";
+/// The value of [`VPCS_OUTPUT`] when the target has no VPC: an output cannot be empty.
+pub const NO_VPCS: &str = "none";
+
 /// Whether the home-region baseline makes (or keeps) the account's Config role: only
 /// where the role does not exist yet, or where this stack already made it.
 fn owns_config_role(env: &Environment, facts: &TargetState) -> bool {
@@ -331,6 +339,13 @@ fn regional_baseline(
             })
         })
         .collect();
+    let recorded_vpcs = match covered_vpcs(facts)
+        .map(|v| v.id.as_str())
+        .collect::<Vec<_>>()
+    {
+        ids if ids.is_empty() => NO_VPCS.to_owned(),
+        ids => ids.join(" "),
+    };
     // Findings are exported into the log archive, encrypted with its key: GuardDuty takes
     // only a key ARN, whose id exists once the forensic core stack does.
     let guardduty = logging.and_then(|l| l.guardduty.as_ref()).map(|g| {
@@ -365,6 +380,7 @@ fn regional_baseline(
         "home": home,
         "isolation": isolation,
         "vpcs": vpcs,
+        "recorded_vpcs": recorded_vpcs,
         "guardduty": guardduty,
         "config": config,
         "flow_logs": flow_logs,

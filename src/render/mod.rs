@@ -7,6 +7,8 @@
 mod cis;
 mod context;
 
+pub use context::{CONFIG_ROLE_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, VPCS_OUTPUT};
+
 use std::collections::BTreeMap;
 use std::fmt;
 

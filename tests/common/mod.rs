@@ -227,3 +227,96 @@ pub fn write_env(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write environment");
     path
 }
+
+/// The calls `--stats` printed on stderr, by `service:Operation`.
+pub fn stats(stderr: &str) -> std::collections::BTreeMap<String, u64> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let (count, operation) = line.trim().split_once(char::is_whitespace)?;
+            let count = count.parse().ok()?;
+            let operation = operation.trim();
+            operation
+                .contains(':')
+                .then(|| (operation.to_owned(), count))
+        })
+        .collect()
+}
+
+/// `scripts/fault-proxy` on a free loopback port, in front of an emulator; killed on drop.
+pub struct FaultProxy {
+    pub url: String,
+    child: std::process::Child,
+}
+
+/// What the proxy injects: shares of requests, and accounts whose role it refuses.
+pub struct Faults<'a> {
+    pub seed: u64,
+    pub throttle: f64,
+    pub server_error: f64,
+    pub reset: f64,
+    pub deny_assume_role: &'a [&'a str],
+}
+
+impl FaultProxy {
+    pub fn start(upstream: &str, faults: &Faults<'_>) -> Self {
+        use std::io::BufRead;
+        let mut command = Command::new(repo().join("scripts/fault-proxy"));
+        command.args([
+            "--upstream",
+            upstream,
+            "--seed",
+            &faults.seed.to_string(),
+            "--throttle",
+            &faults.throttle.to_string(),
+            "--server-error",
+            &faults.server_error.to_string(),
+            "--reset",
+            &faults.reset.to_string(),
+        ]);
+        for account in faults.deny_assume_role {
+            command.args(["--deny-assume-role", account]);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("scripts/fault-proxy runs");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("the proxy prints its URL");
+        Self {
+            url: line.trim().to_owned(),
+            child,
+        }
+    }
+
+    /// Runs the irready binary through the proxy.
+    pub fn irready(&self, args: &[&str]) -> Run {
+        run_irready(args, Some(&self.url))
+    }
+
+    /// The proxy's counters: requests, forwarded, throttled, server_errors, resets, denied.
+    pub fn counts(&self) -> std::collections::BTreeMap<String, u64> {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).expect("the proxy answers");
+        write!(
+            stream,
+            "GET /__faults HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        let body = reply.split_once("\r\n\r\n").expect("an HTTP reply").1;
+        serde_json::from_str(body).expect("counters as JSON")
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
