@@ -8,7 +8,10 @@
 pub mod cfn;
 pub mod ec2;
 pub mod iam;
+mod limits;
 pub mod org;
+
+pub use limits::Limits;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +24,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
@@ -40,6 +44,8 @@ use crate::addr::{AccountId, Region};
 pub struct AwsOptions {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Bounds on concurrent requests.
+    pub limits: Limits,
 }
 
 /// Retry policy, set once for every client: the SDK's standard mode (exponential backoff
@@ -197,6 +203,24 @@ impl Intercept for CountCalls {
     }
 }
 
+/// The SDK's default HTTPS client (hyper with rustls), built here so that it can be
+/// wrapped in the concurrency bounds.
+fn https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// The service's own error behind a failed AssumeRole (its code and message, such as
 /// `AccessDenied`), rather than the credential provider's layers around it.
 fn assume_role_error(err: aws_credential_types::provider::error::CredentialsError) -> AwsError {
@@ -276,6 +300,9 @@ pub struct AccountSession {
 /// Entry point to AWS for one run.
 pub struct Aws {
     base: SdkConfig,
+    /// The HTTP client every SDK client wraps in its bounds.
+    http: SharedHttpClient,
+    permits: limits::Permits,
     stats: Arc<CallStats>,
     sessions: tokio::sync::Mutex<HashMap<AccountId, AccountSession>>,
 }
@@ -297,6 +324,14 @@ impl Aws {
                     .operation_timeout(OPERATION_TIMEOUT)
                     .build(),
             );
+        let http = https_client();
+        let permits = limits::Permits::new(options.limits);
+        // Calls made with the base configuration (STS, the credential providers) are
+        // held to the global bound; the clients below add their account and service.
+        loader = loader.http_client(limits::Limited {
+            inner: http.clone(),
+            chain: permits.global(),
+        });
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
@@ -314,6 +349,8 @@ impl Aws {
         };
         Self {
             base,
+            http,
+            permits,
             stats: Arc::new(CallStats::default()),
             sessions: tokio::sync::Mutex::new(HashMap::new()),
         }
@@ -391,6 +428,19 @@ impl Aws {
         CountCalls(self.stats.clone())
     }
 
+    /// The HTTP client for `service` in the session's account and `region`, bounded.
+    fn http_client(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+        service: &'static str,
+    ) -> limits::Limited {
+        limits::Limited {
+            inner: self.http.clone(),
+            chain: self.permits.chain(&session.account, region, service),
+        }
+    }
+
     pub fn cloudformation(
         &self,
         session: &AccountSession,
@@ -399,6 +449,7 @@ impl Aws {
         let config = aws_sdk_cloudformation::config::Builder::from(&session.config)
             .region(aws_config::Region::new(region.to_string()))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, region, "cloudformation"))
             .build();
         aws_sdk_cloudformation::Client::from_conf(config)
     }
@@ -407,6 +458,7 @@ impl Aws {
         let config = aws_sdk_ec2::config::Builder::from(&session.config)
             .region(aws_config::Region::new(region.to_string()))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, region, "ec2"))
             .build();
         aws_sdk_ec2::Client::from_conf(config)
     }
@@ -415,6 +467,7 @@ impl Aws {
         let config = aws_sdk_iam::config::Builder::from(&session.config)
             .region(aws_config::Region::new("us-east-1"))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, &Region::us_east_1(), "iam"))
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }
@@ -423,6 +476,7 @@ impl Aws {
         let config = aws_sdk_organizations::config::Builder::from(&session.config)
             .region(aws_config::Region::new("us-east-1"))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, &Region::us_east_1(), "organizations"))
             .build();
         aws_sdk_organizations::Client::from_conf(config)
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::aws::{Aws, AwsOptions};
+use crate::aws::{Aws, AwsOptions, Limits};
 
 /// Exit codes, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,9 +97,18 @@ pub struct AwsArgs {
     #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// How many accounts, targets or stacks are worked on at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// How many accounts, targets or stacks are worked on at once, and how many AWS
+    /// requests may be in flight in all.
+    #[arg(long, default_value_t = Limits::DEFAULT.global as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
+
+    /// How many AWS requests may be in flight in one account.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.per_account as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub account_parallelism: u16,
+
+    /// How many AWS requests may be in flight to one service in one account and region.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.per_service as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub service_parallelism: u16,
 
     /// Print the AWS calls made, by operation, on stderr at the end.
     #[arg(long)]
@@ -111,6 +120,11 @@ impl AwsArgs {
         Aws::connect(&AwsOptions {
             profile: self.profile.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            limits: Limits {
+                global: self.parallelism.into(),
+                per_account: self.account_parallelism.into(),
+                per_service: self.service_parallelism.into(),
+            },
         })
         .await
     }
