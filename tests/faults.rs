@@ -195,7 +195,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
     text.expect_code(3);
     assert!(
         text.stdout.contains(&format!(
-            "dev-app ({refusing})/eu-west-1: sts:AssumeRole: AccessDenied: "
+            "dev-app ({refusing})/eu-west-1,us-east-1: sts:AssumeRole: AccessDenied: "
         )),
         "{}",
         text.stdout
