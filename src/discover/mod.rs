@@ -490,6 +490,75 @@ mod tests {
     }
 
     #[test]
+    fn refresh_false_reads_only_what_no_stack_recorded() {
+        let all = Needs {
+            s3_prefix_list: true,
+            vpcs: true,
+            config_role: true,
+            images: true,
+        };
+        // A new account: nothing recorded, everything still read.
+        assert_eq!(all.trusting(&Recorded::default()), all);
+        let recorded = Recorded {
+            vpcs: Some(vec!["vpc-1".into()]),
+            s3_prefix_list: Some("pl-1".into()),
+            baseline: true,
+        };
+        assert_eq!(
+            all.trusting(&recorded),
+            Needs {
+                images: true,
+                ..Needs::default()
+            }
+        );
+    }
+
+    #[test]
+    fn recorded_facts_are_read_from_the_outputs_of_the_stacks() {
+        let stack = |name: &str, outputs: &[(&str, &str)]| DeployedStack {
+            name: name.to_owned(),
+            id: format!("arn:{name}"),
+            status: "CREATE_COMPLETE".into(),
+            status_reason: None,
+            tags: BTreeMap::new(),
+            created: chrono::DateTime::default(),
+            last_updated: None,
+            outputs: outputs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        };
+        let stacks: BTreeMap<String, DeployedStack> = [
+            stack(
+                "irready-t-regional-baseline",
+                &[("IrreadyInputVpcs", "vpc-1 vpc-2")],
+            ),
+            stack(
+                "irready-t-forensic-vpc",
+                &[("IrreadyInputS3PrefixList", "pl-63a5400a")],
+            ),
+        ]
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
+        let recorded = Recorded::from_stacks("t", &stacks);
+        assert_eq!(
+            recorded,
+            Recorded {
+                vpcs: Some(vec!["vpc-1".into(), "vpc-2".into()]),
+                s3_prefix_list: Some("pl-63a5400a".into()),
+                baseline: true,
+            }
+        );
+        let none = stack(
+            "irready-t-regional-baseline",
+            &[("IrreadyInputVpcs", "none")],
+        );
+        let stacks = BTreeMap::from([(none.name.clone(), none)]);
+        assert_eq!(Recorded::from_stacks("t", &stacks).vpcs, Some(Vec::new()));
+    }
+
+    #[test]
     fn us_east_1_is_read_without_access_so_that_old_alerts_are_deleted() {
         let (env, scope) = resolved(EUROPE);
         assert!(placements(&env, &scope)
