@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let level = match cli.verbose {
-        0 => "warn",
+        // A role that cannot be assumed is reported once per target in the plan: the
+        // SDK's own warning about it would only repeat it.
+        0 => "warn,aws_config::sts::assume_role=error",
         1 => "info",
         _ => "debug",
     };

@@ -11,7 +11,7 @@ use crate::apply::Sessions;
 use crate::aws::{cfn, monitoring, s3, AccountSession, Aws};
 use crate::config::{Environment, Expiry};
 use crate::discover::TAG_EXPIRES;
-use crate::discover::{self, DiscoverError, Discovery};
+use crate::discover::{self, DiscoverError, Discovery, Refresh};
 use crate::plan::existing::Evaluation;
 use crate::plan::{self, diff, ImageAction, ImagePlan, Plan, PlanInput, Scanned, TargetError};
 use crate::render::{self, Covered, Inputs, RenderedStack, Renderer};
@@ -150,8 +150,9 @@ pub async fn prepare_plan(
     aws: &Aws,
     env: &Environment,
     parallelism: usize,
+    refresh: Refresh,
 ) -> Result<Prepared, WorkflowError> {
-    let discovery = discover::discover(aws, env, parallelism).await?;
+    let discovery = discover::discover(aws, env, parallelism, refresh).await?;
     let evaluation = weigh_existing(env, &discovery);
     let Rendered {
         stacks: mut rendered,
@@ -379,6 +380,7 @@ fn build(
             regions.len()
         },
         targets: targets.len(),
+        trusted: discovery.refresh == Refresh::Trust,
     };
     let account_names = scope
         .organization
@@ -463,7 +465,7 @@ pub async fn prepare_destroy(
     env: &Environment,
     parallelism: usize,
 ) -> Result<Destroy, WorkflowError> {
-    let discovery = discover::discover(aws, env, parallelism).await?;
+    let discovery = discover::discover(aws, env, parallelism, Refresh::Live).await?;
     let mut deployed: BTreeMap<Target, BTreeMap<String, cfn::DeployedStack>> = discovery
         .targets
         .iter()

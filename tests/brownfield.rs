@@ -344,4 +344,34 @@ async fn existing_resources_are_counted_and_never_duplicated() {
     let mut found = findings(&again.json());
     found.sort();
     assert_eq!(found, sorted);
+
+    // --refresh=false trusts what the stacks recorded of the existing trail, detector and
+    // flow log: no listing of them, and still nothing to change (irready does not add
+    // the trail, detector or flow log the existing ones stand for).
+    let trusting = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--refresh=false",
+        "--stats",
+        "--format",
+        "json",
+    ]);
+    trusting.expect_code(0);
+    let calls = common::stats(&trusting.stderr);
+    for read in [
+        "CloudTrail:DescribeTrails",
+        "GuardDuty:ListDetectors",
+        "EC2:DescribeFlowLogs",
+        "CloudFormation:ListStackResources",
+    ] {
+        assert!(
+            !calls.contains_key(read),
+            "{read} with --refresh=false: {calls:?}"
+        );
+    }
+    let plan = trusting.json();
+    assert_eq!(plan["scanned"]["trusted"], true);
+    assert!(findings(&plan).is_empty(), "nothing was read to weigh");
 }

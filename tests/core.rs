@@ -895,6 +895,58 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         .unwrap();
     let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let logical = vpc_id.trim_start_matches("vpc-");
+
+    // With --refresh=false the plan trusts the VPCs the stacks recorded: it reads only
+    // the stacks (one DescribeStacks per account × region), and does not see the new VPC.
+    let trusting = emu.irready(&[
+        "plan",
+        "-e",
+        DEMO,
+        "--detailed-exitcode",
+        "--refresh=false",
+        "--stats",
+    ]);
+    trusting.expect_code(0);
+    let calls = common::stats(&trusting.stderr);
+    assert_eq!(calls["CloudFormation:DescribeStacks"], 10, "{calls:?}");
+    for read in [
+        "EC2:DescribeVpcs",
+        "IAM:GetRole",
+        "EC2:DescribeManagedPrefixLists",
+        "CloudFormation:ListStackResources",
+        "CloudTrail:DescribeTrails",
+        "GuardDuty:ListDetectors",
+        "GuardDuty:GetDetector",
+        "Config Service:DescribeConfigurationRecorders",
+        "EC2:DescribeFlowLogs",
+        "Route53Resolver:ListResolverQueryLogConfigAssociations",
+    ] {
+        assert!(
+            !calls.contains_key(read),
+            "{read} with --refresh=false: {calls:?}"
+        );
+    }
+    assert!(
+        !calls.contains_key("CloudFormation:GetTemplate"),
+        "{calls:?}"
+    );
+    // Beyond the organization, the caller and the roles: the stacks, and the analysis
+    // images (a lookup per image and one for copies, in the forensic account's two
+    // analysis regions).
+    let per_target: u64 = calls
+        .iter()
+        .filter(|(op, _)| !op.starts_with("Organizations:") && !op.starts_with("sts:"))
+        .filter(|(op, _)| !op.starts_with("STS:"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(per_target, 10 + 6, "{calls:?}");
+    assert!(
+        trusting
+            .stdout
+            .contains("--refresh=false: the facts irready's stacks recorded are trusted"),
+        "{}",
+        trusting.stdout
+    );
     let plan = emu.irready(&[
         "plan",
         "-e",

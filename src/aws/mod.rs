@@ -11,11 +11,14 @@ pub mod configservice;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
+mod limits;
 pub mod monitoring;
 pub mod org;
 pub mod resolver;
 pub mod s3;
 pub mod ssm;
+
+pub use limits::Limits;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +31,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
@@ -47,6 +51,8 @@ use crate::addr::{AccountId, Region};
 pub struct AwsOptions {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Bounds on concurrent requests.
+    pub limits: Limits,
 }
 
 /// Retry policy, set once for every client: the SDK's standard mode (exponential backoff
@@ -71,24 +77,10 @@ pub enum ErrorKind {
     Other,
 }
 
-/// A failed AWS call: which operation, our kind, and the service's code and message.
-/// It never carries credentials: SDK errors hold none, and we add none.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: {message}")]
-pub struct AwsError {
-    pub operation: &'static str,
-    pub kind: ErrorKind,
-    pub code: Option<String>,
-    pub message: String,
-}
-
-impl AwsError {
-    pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        let code = err.code().map(str::to_owned);
-        let kind = match code.as_deref() {
+impl ErrorKind {
+    /// Our kind for a service error code; no code means the service was not reached.
+    pub fn of_code(code: Option<&str>) -> Self {
+        match code {
             Some(
                 "Throttling"
                 | "ThrottlingException"
@@ -108,7 +100,28 @@ impl AwsError {
             Some(c) if c.contains("Validation") || c.starts_with("Invalid") => ErrorKind::Invalid,
             Some(_) => ErrorKind::Other,
             None => ErrorKind::Unreachable,
-        };
+        }
+    }
+}
+
+/// A failed AWS call: which operation, our kind, and the service's code and message.
+/// It never carries credentials: SDK errors hold none, and we add none.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: {message}")]
+pub struct AwsError {
+    pub operation: &'static str,
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let code = err.code().map(str::to_owned);
+        let kind = ErrorKind::of_code(code.as_deref());
         let message = match err.message() {
             Some(m) => match &code {
                 Some(c) => format!("{c}: {m}"),
@@ -197,6 +210,56 @@ impl Intercept for CountCalls {
     }
 }
 
+/// The SDK's default HTTPS client (hyper with rustls), built here so that it can be
+/// wrapped in the concurrency bounds.
+fn https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
+/// The service's own error behind a failed AssumeRole (its code and message, such as
+/// `AccessDenied`), rather than the credential provider's layers around it.
+fn assume_role_error(err: aws_credential_types::provider::error::CredentialsError) -> AwsError {
+    type AssumeRoleSdkError = aws_sdk_sts::error::SdkError<
+        aws_sdk_sts::operation::assume_role::AssumeRoleError,
+        aws_smithy_runtime_api::http::Response,
+    >;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(current) = source {
+        if let Some(sdk) = current.downcast_ref::<AssumeRoleSdkError>() {
+            if let Some(code) = sdk.code() {
+                return AwsError {
+                    operation: "sts:AssumeRole",
+                    kind: ErrorKind::of_code(Some(code)),
+                    code: Some(code.to_owned()),
+                    message: match sdk.message() {
+                        Some(message) => format!("{code}: {message}"),
+                        None => code.to_owned(),
+                    },
+                };
+            }
+        }
+        source = current.source();
+    }
+    AwsError {
+        operation: "sts:AssumeRole",
+        kind: ErrorKind::AccessDenied,
+        code: None,
+        message: DisplayErrorContext(&err).to_string(),
+    }
+}
+
 /// Assumed-role credentials for one account, fetched once and reused until five minutes
 /// before they expire, and counted when really fetched. Both the eager check in
 /// [`Aws::verify`] and the SDK clients go through it, so an account costs one AssumeRole.
@@ -244,6 +307,9 @@ pub struct AccountSession {
 /// Entry point to AWS for one run.
 pub struct Aws {
     base: SdkConfig,
+    /// The HTTP client every SDK client wraps in its bounds.
+    http: SharedHttpClient,
+    permits: limits::Permits,
     stats: Arc<CallStats>,
     sessions: tokio::sync::Mutex<HashMap<AccountId, AccountSession>>,
 }
@@ -257,6 +323,7 @@ macro_rules! regional_client {
             let config = $sdk::config::Builder::from(&session.config)
                 .region(aws_config::Region::new(region.to_string()))
                 .interceptor(self.interceptor())
+                .http_client(self.http_client(session, region, stringify!($name)))
                 .build();
             $sdk::Client::from_conf(config)
         }
@@ -280,6 +347,14 @@ impl Aws {
                     .operation_timeout(OPERATION_TIMEOUT)
                     .build(),
             );
+        let http = https_client();
+        let permits = limits::Permits::new(options.limits);
+        // Calls made with the base configuration (STS, the credential providers) are
+        // held to the global bound; the clients below add their account and service.
+        loader = loader.http_client(limits::Limited {
+            inner: http.clone(),
+            chain: permits.global(),
+        });
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
@@ -297,6 +372,8 @@ impl Aws {
         };
         Self {
             base,
+            http,
+            permits,
             stats: Arc::new(CallStats::default()),
             sessions: tokio::sync::Mutex::new(HashMap::new()),
         }
@@ -367,16 +444,24 @@ impl Aws {
             .provide_credentials()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError {
-                operation: "sts:AssumeRole",
-                kind: ErrorKind::AccessDenied,
-                code: None,
-                message: DisplayErrorContext(&e).to_string(),
-            })
+            .map_err(assume_role_error)
     }
 
     fn interceptor(&self) -> CountCalls {
         CountCalls(self.stats.clone())
+    }
+
+    /// The HTTP client for `service` in the session's account and `region`, bounded.
+    fn http_client(
+        &self,
+        session: &AccountSession,
+        region: &Region,
+        service: &'static str,
+    ) -> limits::Limited {
+        limits::Limited {
+            inner: self.http.clone(),
+            chain: self.permits.chain(&session.account, region, service),
+        }
     }
 
     regional_client!(
@@ -412,6 +497,7 @@ impl Aws {
             .region(aws_config::Region::new(region.to_string()))
             .force_path_style(session.config.endpoint_url().is_some())
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, region, "s3"))
             .build();
         aws_sdk_s3::Client::from_conf(config)
     }
@@ -442,6 +528,7 @@ impl Aws {
         let config = aws_sdk_iam::config::Builder::from(&session.config)
             .region(aws_config::Region::new("us-east-1"))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, &Region::us_east_1(), "iam"))
             .build();
         aws_sdk_iam::Client::from_conf(config)
     }
@@ -450,6 +537,7 @@ impl Aws {
         let config = aws_sdk_organizations::config::Builder::from(&session.config)
             .region(aws_config::Region::new("us-east-1"))
             .interceptor(self.interceptor())
+            .http_client(self.http_client(session, &Region::us_east_1(), "organizations"))
             .build();
         aws_sdk_organizations::Client::from_conf(config)
     }

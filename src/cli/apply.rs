@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use super::{AwsArgs, ExitCode};
+use super::{AwsArgs, ExitCode, RefreshArgs};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
 use crate::aws::{org, Aws};
 use crate::discover::{self, Discovery};
@@ -32,6 +32,8 @@ pub struct ApplyArgs {
     pub env: Option<PathBuf>,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub refresh: RefreshArgs,
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -78,7 +80,9 @@ pub(super) async fn run_fresh(
     env: &config::Environment,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
+    let parallelism = args.aws.parallelism.into();
+    let refresh = args.refresh.refresh();
+    let mut prepared = workflow::prepare_plan(aws, env, parallelism, refresh).await?;
     print!("{}", report::plan_text::render(&prepared.plan, verbose));
     if let Some(account) = prepared.plan.create_account.clone() {
         if !args.auto_approve && !confirm()? {
@@ -87,7 +91,7 @@ pub(super) async fn run_fresh(
         }
         create_account(args, aws, &prepared.discovery, env, &account).await?;
         println!("Planning again.\n");
-        prepared = workflow::prepare_plan(aws, env, args.aws.parallelism.into()).await?;
+        prepared = workflow::prepare_plan(aws, env, parallelism, refresh).await?;
         print!("{}", report::plan_text::render(&prepared.plan, verbose));
     }
     execute(args, aws, &prepared.discovery, &prepared.plan, &[]).await
@@ -102,7 +106,14 @@ async fn run_saved(
     saved: Plan,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let discovery = discover::discover(aws, env, args.aws.parallelism.into()).await?;
+    // A saved plan was made from live state: its staleness is judged on live state too.
+    let discovery = discover::discover(
+        aws,
+        env,
+        args.aws.parallelism.into(),
+        discover::Refresh::Live,
+    )
+    .await?;
     let stale = file::staleness(&saved, &workflow::current(env, &discovery));
     let lines: Vec<String> = stale
         .iter()
@@ -180,11 +191,7 @@ async fn execute(
 ) -> anyhow::Result<ExitCode> {
     if !plan.has_changes() {
         args.aws.print_stats(aws);
-        return Ok(if plan.errors.is_empty() {
-            ExitCode::Ok
-        } else {
-            ExitCode::Error
-        });
+        return Ok(ExitCode::of_plan(plan, false, false));
     }
     if plan.has_data_loss() && !args.allow_data_loss {
         let losses: Vec<String> = plan
@@ -258,10 +265,10 @@ async fn execute(
         }
     );
     args.aws.print_stats(aws);
-    Ok(if failed > 0 || !plan.errors.is_empty() {
+    Ok(if failed > 0 {
         ExitCode::Error
     } else {
-        ExitCode::Ok
+        ExitCode::of_plan(plan, false, false)
     })
 }
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::aws::{Aws, AwsOptions};
+use crate::aws::{Aws, AwsOptions, Limits};
 
 /// Exit codes, documented in the README. Codes above 2 belong to one command each, so
 /// two of them share a number.
@@ -33,6 +33,10 @@ pub enum ExitCode {
     DataLoss,
     /// `plan --hazard-exitcode`: the plan widens access (and loses no data).
     WidensAccess,
+    /// `plan`, `apply`: some targets could not be read (role cannot be assumed, access
+    /// denied, region not enabled) and are reported as errors; every other target was
+    /// planned, or applied without failure.
+    Partial,
 }
 
 impl ExitCode {
@@ -43,6 +47,26 @@ impl ExitCode {
             Self::Changes => 2,
             Self::NotReady | Self::DataLoss => 3,
             Self::WidensAccess => 4,
+            Self::Partial => 5,
+        }
+    }
+
+    /// The code of a plan: its errors first (partial, or an error when no target could be
+    /// planned), then, with `--hazard-exitcode`, its hazards, then, with
+    /// `--detailed-exitcode`, whether it changes anything.
+    pub fn of_plan(plan: &crate::plan::Plan, detailed: bool, hazards: bool) -> Self {
+        if plan.is_partial() {
+            Self::Partial
+        } else if !plan.errors.is_empty() {
+            Self::Error
+        } else if hazards && plan.has_data_loss() {
+            Self::DataLoss
+        } else if hazards && plan.widens_access() {
+            Self::WidensAccess
+        } else if detailed && plan.has_changes() {
+            Self::Changes
+        } else {
+            Self::Ok
         }
     }
 }
@@ -114,9 +138,18 @@ pub struct AwsArgs {
     #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// How many accounts, targets or stacks are worked on at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// How many accounts, targets or stacks are worked on at once, and how many AWS
+    /// requests may be in flight in all.
+    #[arg(long, default_value_t = Limits::DEFAULT.global as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
+
+    /// How many AWS requests may be in flight in one account.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.per_account as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub account_parallelism: u16,
+
+    /// How many AWS requests may be in flight to one service in one account and region.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.per_service as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub service_parallelism: u16,
 
     /// Print the AWS calls made, by operation, on stderr at the end.
     #[arg(long)]
@@ -128,6 +161,11 @@ impl AwsArgs {
         Aws::connect(&AwsOptions {
             profile: self.profile.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            limits: Limits {
+                global: self.parallelism.into(),
+                per_account: self.account_parallelism.into(),
+                per_service: self.service_parallelism.into(),
+            },
         })
         .await
     }
@@ -172,6 +210,27 @@ async fn lock_place(
         env.home_region.clone(),
         &env.name,
     ))
+}
+
+/// Whether to read live state or trust irready's stacks.
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// `--refresh=false` reads no live state: only irready's stacks (one DescribeStacks
+    /// per account and region), trusting the facts they recorded (VPCs, prefix lists,
+    /// what existing resources covered) where they recorded them. Drift is not looked
+    /// for.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub refresh: bool,
+}
+
+impl RefreshArgs {
+    pub fn refresh(&self) -> crate::discover::Refresh {
+        if self.refresh {
+            crate::discover::Refresh::Live
+        } else {
+            crate::discover::Refresh::Trust
+        }
+    }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

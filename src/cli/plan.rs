@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{AwsArgs, EnvArgs, ExitCode};
+use super::{AwsArgs, EnvArgs, ExitCode, RefreshArgs};
 use crate::{config, report, workflow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,7 +22,10 @@ pub struct PlanArgs {
     pub env: EnvArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Exit 0 when there is nothing to change, 2 when there is, 1 on error.
+    #[command(flatten)]
+    pub refresh: RefreshArgs,
+    /// Exit 0 when there is nothing to change, 2 when there is, 1 on error, 5 when some
+    /// targets could not be planned (the others are).
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Exit 3 when the plan loses data (removes or replaces a bucket, log group, key or
@@ -40,7 +43,13 @@ pub struct PlanArgs {
 pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
-    let prepared = workflow::prepare_plan(&aws, &env, args.aws.parallelism.into()).await?;
+    let prepared = workflow::prepare_plan(
+        &aws,
+        &env,
+        args.aws.parallelism.into(),
+        args.refresh.refresh(),
+    )
+    .await?;
     let plan = &prepared.plan;
     match args.format {
         PlanFormat::Text => print!("{}", report::plan_text::render(plan, verbose)),
@@ -53,15 +62,9 @@ pub async fn run(args: PlanArgs, verbose: bool) -> anyhow::Result<ExitCode> {
         eprintln!("Plan saved to {}", path.display());
     }
     args.aws.print_stats(&aws);
-    Ok(if !plan.errors.is_empty() {
-        ExitCode::Error
-    } else if args.hazard_exitcode && plan.has_data_loss() {
-        ExitCode::DataLoss
-    } else if args.hazard_exitcode && plan.widens_access() {
-        ExitCode::WidensAccess
-    } else if args.detailed_exitcode && plan.has_changes() {
-        ExitCode::Changes
-    } else {
-        ExitCode::Ok
-    })
+    Ok(ExitCode::of_plan(
+        plan,
+        args.detailed_exitcode,
+        args.hazard_exitcode,
+    ))
 }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{AwsArgs, EnvArgs, ExitCode};
+use crate::discover::Refresh;
 use crate::{config, discover, workflow};
 
 #[derive(Debug, Args)]
@@ -24,7 +25,8 @@ pub struct RenderArgs {
 pub async fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     let env = config::load(&args.env.env)?;
     let aws = args.aws.connect().await;
-    let discovery = discover::discover(&aws, &env, args.aws.parallelism.into()).await?;
+    let discovery =
+        discover::discover(&aws, &env, args.aws.parallelism.into(), Refresh::Live).await?;
     let evaluation = workflow::weigh_existing(&env, &discovery);
     let workflow::Rendered { stacks, errors, .. } =
         workflow::render_all(&env, &discovery, &evaluation.covered)?;

@@ -67,7 +67,13 @@ async fn stale_lines(args: &ShowArgs, plan: &Plan) -> anyhow::Result<Vec<String>
         return Ok(vec![err.to_string()]);
     }
     let aws = args.aws.connect().await;
-    let discovery = discover::discover(&aws, &env, args.aws.parallelism.into()).await?;
+    let discovery = discover::discover(
+        &aws,
+        &env,
+        args.aws.parallelism.into(),
+        discover::Refresh::Live,
+    )
+    .await?;
     let stale = file::staleness(plan, &workflow::current(&env, &discovery));
     Ok(stale
         .iter()

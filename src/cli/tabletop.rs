@@ -131,6 +131,7 @@ async fn up_locked(
         plan: None,
         env: Some(args.env.env.clone()),
         aws: args.aws.clone(),
+        refresh: super::RefreshArgs { refresh: true },
         auto_approve: args.auto_approve,
         stack_timeout: args.stack_timeout,
         skip_stale: false,
@@ -143,7 +144,7 @@ async fn up_locked(
     }
 
     let parallelism = args.aws.parallelism.into();
-    let discovery = discover::discover(aws, env, parallelism).await?;
+    let discovery = discover::discover(aws, env, parallelism, discover::Refresh::Live).await?;
     let account = workload_account(&discovery, args.account.as_deref())?;
     let region = env.home_region.clone();
     let target = Target {

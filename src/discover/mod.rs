@@ -22,7 +22,7 @@ use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
 
-use crate::render::Component;
+use crate::render::{Component, Covered, CoveringTrail};
 pub use scope::Scope;
 
 /// Tags irready puts on every stack it manages; discovery finds its stacks by them.
@@ -81,6 +81,9 @@ pub struct TargetState {
     pub own_resources: BTreeMap<String, BTreeMap<String, StackResource>>,
     /// The breakglass role as it is, where irready's access stack holds it.
     pub breakglass: Option<RoleFact>,
+    /// What irready's stacks recorded of the facts they were rendered from, where
+    /// `--refresh=false` trusted them instead of reading them: empty otherwise.
+    pub recorded: Recorded,
 }
 
 /// What discovery saw of one analysis image in one region.
@@ -98,13 +101,124 @@ pub const TAG_IMAGE: &str = "irready:image";
 pub const TAG_IMAGE_SOURCE: &str = "irready:source-image";
 
 /// The facts a target needs read besides its stacks.
+///
+/// This is the one list of the per-target reads a plan makes beyond DescribeStacks, and
+/// [`Needs::trusting`] says, for each, whether `--refresh=false` skips it: a new field
+/// does not compile until it has decided.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {
     pub s3_prefix_list: bool,
     pub vpcs: bool,
     pub config_role: bool,
     pub images: bool,
+    /// Resources outside irready that could stand for its own, and irready's own
+    /// resources of the same kinds as they are (for drift).
     pub existing: ExistingNeeds,
+    /// The breakglass role and the access stack's resources, watched for drift.
+    pub breakglass: bool,
+}
+
+/// Whether discovery reads the live state of every target (the default), or trusts what
+/// irready's deployed stacks recorded about the facts they were rendered from
+/// (`--refresh=false`, like Terraform's `-refresh=false`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Refresh {
+    #[default]
+    Live,
+    Trust,
+}
+
+/// What a target's deployed stacks recorded, in their outputs, about the facts their
+/// templates were rendered from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The VPCs the regional baseline covers.
+    pub vpcs: Option<Vec<String>>,
+    /// The S3 prefix list the forensic VPC uses.
+    pub s3_prefix_list: Option<String>,
+    /// Whether a regional baseline is deployed here: it then says, by its output
+    /// `IrreadyOwnsConfigServiceRole`, whether it holds Config's role, and without the
+    /// output the role existed before it.
+    pub baseline: bool,
+    /// What resources outside irready covered when the regional baseline was rendered:
+    /// its detector, recorder, flow logs and query logs.
+    pub baseline_covered: Option<Covered>,
+    /// Whether an existing trail stood for irready's when org logging was rendered, and
+    /// which: `Some(None)` when none did.
+    pub trail: Option<Option<CoveringTrail>>,
+}
+
+impl Recorded {
+    pub fn from_stacks(env_name: &str, stacks: &BTreeMap<String, DeployedStack>) -> Self {
+        let baseline = stacks.get(&Component::RegionalBaseline.stack_name(env_name));
+        let vpcs = baseline
+            .and_then(|s| s.outputs.get(crate::render::VPCS_OUTPUT))
+            .map(|ids| match ids.as_str() {
+                crate::render::NO_VPCS => Vec::new(),
+                ids => ids.split_whitespace().map(str::to_owned).collect(),
+            });
+        let s3_prefix_list = stacks
+            .get(&Component::ForensicVpc.stack_name(env_name))
+            .and_then(|s| s.outputs.get(crate::render::S3_PREFIX_LIST_OUTPUT))
+            .cloned();
+        let baseline_covered = baseline
+            .and_then(|s| s.outputs.get(crate::render::COVERED_OUTPUT))
+            .map(|record| Covered::from_baseline_record(record));
+        let trail = stacks
+            .get(&Component::OrgLogging.stack_name(env_name))
+            .and_then(|s| s.outputs.get(crate::render::TRAIL_OUTPUT))
+            .map(|record| CoveringTrail::from_record(record));
+        Self {
+            vpcs,
+            s3_prefix_list,
+            baseline: baseline.is_some(),
+            baseline_covered,
+            trail,
+        }
+    }
+}
+
+impl Needs {
+    /// The reads left under `--refresh=false`: a fact the target's stacks recorded is
+    /// trusted, one they did not (a new account, a stack from an older irready) is still
+    /// read. What resources outside irready cover is a recorded fact like the others;
+    /// reads that serve only drift (the breakglass role, the resources of irready's own
+    /// stacks) are never left.
+    ///
+    /// Analysis images are always read: their lookup decides copies, and it happens only
+    /// in the forensic account's analysis regions, whatever the organization's size.
+    pub fn trusting(self, recorded: &Recorded) -> Self {
+        let Self {
+            s3_prefix_list,
+            vpcs,
+            config_role,
+            images,
+            existing,
+            breakglass: _,
+        } = self;
+        let baseline_trusted = recorded.baseline_covered.is_some();
+        let ExistingNeeds {
+            trails,
+            detector,
+            recorder,
+            flow_logs,
+            query_logs,
+        } = existing;
+        Self {
+            s3_prefix_list: s3_prefix_list && recorded.s3_prefix_list.is_none(),
+            vpcs: vpcs && recorded.vpcs.is_none(),
+            config_role: config_role && !recorded.baseline,
+            images,
+            existing: ExistingNeeds {
+                trails: trails && recorded.trail.is_none(),
+                detector: detector && !baseline_trusted,
+                recorder: recorder && !baseline_trusted,
+                flow_logs: flow_logs && !baseline_trusted,
+                query_logs: query_logs && !baseline_trusted,
+            },
+            breakglass: false,
+        }
+    }
 }
 
 /// The name of AWS Config's service-linked role.
@@ -117,6 +231,8 @@ pub struct Discovery {
     pub scope: Scope,
     /// Every target read, or the error that stopped it.
     pub targets: BTreeMap<Target, Result<TargetState, AwsError>>,
+    /// Whether live state was read, or irready's stacks trusted.
+    pub refresh: Refresh,
     sessions: BTreeMap<AccountId, AccountSession>,
 }
 
@@ -195,6 +311,7 @@ pub async fn discover(
     aws: &Aws,
     env: &Environment,
     parallelism: usize,
+    refresh: Refresh,
 ) -> Result<Discovery, DiscoverError> {
     let (caller, scope) = resolve_scope(aws, env).await?;
     let (session_map, account_errors) =
@@ -210,7 +327,9 @@ pub async fn discover(
             async move {
                 let state = match account_error {
                     Some(err) => Err(err),
-                    None => read_target(aws, env, session, &target.region, target_needs).await,
+                    None => {
+                        read_target(aws, env, session, &target.region, target_needs, refresh).await
+                    }
                 };
                 (target, state)
             }
@@ -223,6 +342,7 @@ pub async fn discover(
         caller,
         scope,
         targets: results.into_iter().collect(),
+        refresh,
         sessions: session_map,
     })
 }
@@ -288,10 +408,8 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
                 }
             }
             Component::OrgLogging => entry.existing.trails = true,
-            Component::Access
-            | Component::Alarms
-            | Component::BreakglassAlerts
-            | Component::ForensicCore => {}
+            Component::Access => entry.breakglass = true,
+            Component::Alarms | Component::BreakglassAlerts | Component::ForensicCore => {}
         }
     }
     needs
@@ -303,6 +421,7 @@ async fn read_target(
     session: &AccountSession,
     region: &Region,
     needs: Needs,
+    refresh: Refresh,
 ) -> Result<TargetState, AwsError> {
     let (stacks, others): (Vec<DeployedStack>, Vec<DeployedStack>) =
         cfn::list_stacks(aws, session, region)
@@ -316,15 +435,31 @@ async fn read_target(
         .filter(|s| is_exercise_of(s, &env.name))
         .map(|s| (s.name.clone(), s))
         .collect();
+    let (needs, recorded) = match refresh {
+        Refresh::Live => (needs, Recorded::default()),
+        Refresh::Trust => {
+            let recorded = Recorded::from_stacks(&env.name, &stacks);
+            (needs.trusting(&recorded), recorded)
+        }
+    };
     let s3_prefix_list = if needs.s3_prefix_list {
         Some(ec2::s3_prefix_list(aws, session, region).await?)
     } else {
-        None
+        recorded.s3_prefix_list.clone()
     };
     let vpcs = if needs.vpcs {
         ec2::vpcs(aws, session, region).await?
     } else {
-        Vec::new()
+        // The recorded ids are those the baseline covers: irready's own forensic VPC is
+        // already left out.
+        (recorded.vpcs.clone().unwrap_or_default().into_iter())
+            .map(|id| VpcFact {
+                id,
+                cidr: String::new(),
+                is_default: false,
+                tags: BTreeMap::new(),
+            })
+            .collect()
     };
     let config_role_exists = if needs.config_role {
         Some(iam::role_exists(aws, session, CONFIG_SERVICE_ROLE).await?)
@@ -343,7 +478,7 @@ async fn read_target(
     let watched = [
         (Component::OrgLogging, needs.existing.any()),
         (Component::RegionalBaseline, needs.existing.any()),
-        (Component::Access, env.access.is_some()),
+        (Component::Access, needs.breakglass),
     ];
     for (component, wanted) in watched {
         let name = component.stack_name(&env.name);
@@ -366,6 +501,7 @@ async fn read_target(
     let mut state = TargetState {
         stacks,
         exercises,
+        recorded,
         s3_prefix_list,
         vpcs,
         config_role_exists,
@@ -489,6 +625,130 @@ mod tests {
         assert_eq!(
             scanned,
             ["444444444444/eu-west-1", "444444444444/us-east-1"]
+        );
+    }
+
+    #[test]
+    fn refresh_false_reads_only_what_no_stack_recorded() {
+        let existing = ExistingNeeds {
+            trails: true,
+            detector: true,
+            recorder: true,
+            flow_logs: true,
+            query_logs: true,
+        };
+        let all = Needs {
+            s3_prefix_list: true,
+            vpcs: true,
+            config_role: true,
+            images: true,
+            existing,
+            breakglass: true,
+        };
+        // A new account: nothing recorded, every fact still read; drift never.
+        assert_eq!(
+            all.trusting(&Recorded::default()),
+            Needs {
+                breakglass: false,
+                ..all
+            }
+        );
+        let recorded = Recorded {
+            vpcs: Some(vec!["vpc-1".into()]),
+            s3_prefix_list: Some("pl-1".into()),
+            baseline: true,
+            baseline_covered: Some(Covered::default()),
+            trail: Some(None),
+        };
+        assert_eq!(
+            all.trusting(&recorded),
+            Needs {
+                images: true,
+                ..Needs::default()
+            }
+        );
+        // A baseline from before coverage was recorded: what exists is read again.
+        let older = Recorded {
+            baseline_covered: None,
+            ..recorded
+        };
+        assert_eq!(
+            all.trusting(&older).existing,
+            ExistingNeeds {
+                trails: false,
+                ..existing
+            }
+        );
+    }
+
+    #[test]
+    fn recorded_facts_are_read_from_the_outputs_of_the_stacks() {
+        let stack = |name: &str, outputs: &[(&str, &str)]| DeployedStack {
+            name: name.to_owned(),
+            id: format!("arn:{name}"),
+            status: "CREATE_COMPLETE".into(),
+            status_reason: None,
+            tags: BTreeMap::new(),
+            created: chrono::DateTime::default(),
+            last_updated: None,
+            outputs: outputs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        };
+        let trail = "arn:aws:cloudtrail:us-east-1:111111111111:trail/org";
+        let stacks: BTreeMap<String, DeployedStack> = [
+            stack(
+                "irready-t-regional-baseline",
+                &[
+                    ("IrreadyInputVpcs", "vpc-1 vpc-2"),
+                    ("IrreadyInputCovered", "detector flow-log:vpc-2"),
+                ],
+            ),
+            stack(
+                "irready-t-forensic-vpc",
+                &[("IrreadyInputS3PrefixList", "pl-63a5400a")],
+            ),
+            stack(
+                "irready-t-org-logging",
+                &[("IrreadyInputTrail", &format!("{trail} /aws/trail"))],
+            ),
+        ]
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
+        let recorded = Recorded::from_stacks("t", &stacks);
+        assert_eq!(
+            recorded,
+            Recorded {
+                vpcs: Some(vec!["vpc-1".into(), "vpc-2".into()]),
+                s3_prefix_list: Some("pl-63a5400a".into()),
+                baseline: true,
+                baseline_covered: Some(Covered {
+                    detector: true,
+                    flow_logs: BTreeSet::from(["vpc-2".to_owned()]),
+                    ..Covered::default()
+                }),
+                trail: Some(Some(CoveringTrail {
+                    arn: trail.into(),
+                    log_group: Some("/aws/trail".into()),
+                })),
+            }
+        );
+        let none = stack(
+            "irready-t-regional-baseline",
+            &[
+                ("IrreadyInputVpcs", "none"),
+                ("IrreadyInputCovered", "none"),
+            ],
+        );
+        let stacks = BTreeMap::from([(none.name.clone(), none)]);
+        let recorded = Recorded::from_stacks("t", &stacks);
+        assert_eq!(recorded.vpcs, Some(Vec::new()));
+        assert_eq!(recorded.baseline_covered, Some(Covered::default()));
+        assert_eq!(
+            recorded.trail, None,
+            "no org logging stack, nothing recorded"
         );
     }
 

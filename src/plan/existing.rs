@@ -60,6 +60,14 @@ pub fn evaluate<'a>(
         let mut findings = Vec::new();
         let mut covered = Covered::default();
         match placement.component {
+            // Under `plan --refresh=false`, what the stacks recorded stands for what
+            // existed when they were rendered: nothing was read, nothing is weighed.
+            Component::OrgLogging if state.recorded.trail.is_some() => {
+                covered.trail = state.recorded.trail.clone().flatten();
+            }
+            Component::RegionalBaseline if state.recorded.baseline_covered.is_some() => {
+                covered = state.recorded.baseline_covered.clone().unwrap_or_default();
+            }
             Component::OrgLogging => {
                 if let Some(spec) = &logging.cloudtrail {
                     let (found, trail) = trail(

@@ -124,6 +124,10 @@ pub struct Scanned {
     pub accounts: usize,
     pub regions: usize,
     pub targets: usize,
+    /// `plan --refresh=false`: the facts irready's stacks recorded were trusted, and
+    /// neither drift nor resources made outside irready were read.
+    #[serde(default)]
+    pub trusted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,6 +405,14 @@ impl Plan {
         s
     }
 
+    /// Whether some targets could not be read or planned while others were: the plan is
+    /// complete for every target not named in `errors`.
+    pub fn is_partial(&self) -> bool {
+        let failed: std::collections::BTreeSet<&Target> =
+            self.errors.iter().map(|e| &e.target).collect();
+        !failed.is_empty() && failed.len() < self.scanned.targets
+    }
+
     pub fn has_changes(&self) -> bool {
         self.create_account.is_some()
             || !self.drift.is_empty()
@@ -443,6 +455,7 @@ impl Plan {
                 accounts: 1,
                 regions: 1,
                 targets: 1,
+                trusted: false,
             },
             stacks,
             create_account: None,

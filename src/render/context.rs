@@ -311,6 +311,19 @@ const BREAKGLASS_ALARM: &str = "BreakglassRoleUsed";
 /// create it" and removing it.
 pub const CONFIG_ROLE_OUTPUT: &str = "IrreadyOwnsConfigServiceRole";
 
+/// Outputs recording the facts a stack was rendered from, so that `plan --refresh=false`
+/// can trust them instead of reading them again: the VPCs a regional baseline covers
+/// (their ids separated by spaces, or `none`) and the S3 prefix list of a forensic VPC.
+pub const VPCS_OUTPUT: &str = "IrreadyInputVpcs";
+pub const S3_PREFIX_LIST_OUTPUT: &str = "IrreadyInputS3PrefixList";
+/// The value of [`VPCS_OUTPUT`] when the target has no VPC: an output cannot be empty.
+pub const NO_VPCS: &str = "none";
+/// What resources outside irready covered when a regional baseline was rendered
+/// ([`Covered::baseline_record`]), and which existing trail stood for irready's when org
+/// logging was ([`super::CoveringTrail::record`]).
+pub const COVERED_OUTPUT: &str = "IrreadyInputCovered";
+pub const TRAIL_OUTPUT: &str = "IrreadyInputTrail";
+
 /// Whether the home-region baseline makes (or keeps) the account's Config role: only
 /// where the role does not exist yet, or where this stack already made it.
 fn owns_config_role(env: &Environment, facts: &TargetState) -> bool {
@@ -358,6 +371,13 @@ fn regional_baseline(
             })
         })
         .collect();
+    let recorded_vpcs = match covered_vpcs(facts)
+        .map(|v| v.id.as_str())
+        .collect::<Vec<_>>()
+    {
+        ids if ids.is_empty() => NO_VPCS.to_owned(),
+        ids => ids.join(" "),
+    };
     // GuardDuty and Config allow one detector and one recorder per account and region:
     // where one exists outside irready, irready makes none. Findings are exported into the
     // log archive, encrypted with its key: GuardDuty takes only a key ARN, whose id exists
@@ -398,6 +418,8 @@ fn regional_baseline(
         "home": home,
         "isolation": isolation,
         "vpcs": vpcs,
+        "recorded_vpcs": recorded_vpcs,
+        "recorded_covered": covered.baseline_record(),
         "guardduty": guardduty,
         "config": config,
         "flow_logs": flow_logs,
@@ -433,6 +455,7 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target, covered: &Cove
     json!({
         // An existing trail meets the control: the stack holds no trail of its own.
         "existing_trail": covered.trail.as_ref().map(|t| &t.arn),
+        "recorded_trail": super::CoveringTrail::record(covered.trail.as_ref()),
         "organization": trail.organization && scope.organization.enabled,
         "trail_name": format!("irready-{}", env.name),
         "log_group": format!("/irready/{}/cloudtrail", env.name),

@@ -7,6 +7,10 @@
 mod cis;
 mod context;
 
+pub use context::{
+    CONFIG_ROLE_OUTPUT, COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
+};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -352,7 +356,79 @@ pub struct CoveringTrail {
     pub log_group: Option<String>,
 }
 
+/// The value of an input output that records nothing: an output cannot be empty.
+const RECORDS_NOTHING: &str = "none";
+
+impl CoveringTrail {
+    /// How org logging records which existing trail stood for irready's (`none`, the
+    /// trail's ARN, or its ARN and log group), for `plan --refresh=false`.
+    pub fn record(trail: Option<&Self>) -> String {
+        match trail {
+            None => RECORDS_NOTHING.to_owned(),
+            Some(Self {
+                arn,
+                log_group: None,
+            }) => arn.clone(),
+            Some(Self {
+                arn,
+                log_group: Some(group),
+            }) => format!("{arn} {group}"),
+        }
+    }
+
+    /// The inverse of [`CoveringTrail::record`]; neither ARNs nor log group names hold
+    /// spaces.
+    pub fn from_record(record: &str) -> Option<Self> {
+        let mut words = record.split_whitespace();
+        match words.next() {
+            None | Some(RECORDS_NOTHING) => None,
+            Some(arn) => Some(Self {
+                arn: arn.to_owned(),
+                log_group: words.next().map(str::to_owned),
+            }),
+        }
+    }
+}
+
 impl Covered {
+    /// How a regional baseline records what covered it (`detector`, `recorder`,
+    /// `flow-log:<vpc>`, `query-log:<vpc>`, separated by spaces, or `none`), for
+    /// `plan --refresh=false`. The trail is org logging's to record.
+    pub fn baseline_record(&self) -> String {
+        let flags = [(self.detector, "detector"), (self.recorder, "recorder")];
+        let words: Vec<String> = flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, word)| (*word).to_owned())
+            .chain(self.flow_logs.iter().map(|vpc| format!("flow-log:{vpc}")))
+            .chain(self.query_logs.iter().map(|vpc| format!("query-log:{vpc}")))
+            .collect();
+        if words.is_empty() {
+            RECORDS_NOTHING.to_owned()
+        } else {
+            words.join(" ")
+        }
+    }
+
+    /// The inverse of [`Covered::baseline_record`]; an unknown word is ignored.
+    pub fn from_baseline_record(record: &str) -> Self {
+        let mut covered = Self::default();
+        for word in record.split_whitespace() {
+            match word.split_once(':') {
+                Some(("flow-log", vpc)) => {
+                    covered.flow_logs.insert(vpc.to_owned());
+                }
+                Some(("query-log", vpc)) => {
+                    covered.query_logs.insert(vpc.to_owned());
+                }
+                _ if word == "detector" => covered.detector = true,
+                _ if word == "recorder" => covered.recorder = true,
+                _ => {}
+            }
+        }
+        covered
+    }
+
     /// Whether `component` is placed at all: the alarms need a log group to filter.
     pub fn places(&self, component: Component) -> bool {
         match component {
@@ -500,4 +576,43 @@ fn tidy(body: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_covered_a_target_is_recorded_and_read_back_unchanged() {
+        let covered = Covered {
+            trail: None,
+            detector: true,
+            recorder: false,
+            flow_logs: BTreeSet::from(["vpc-1".to_owned(), "vpc-2".to_owned()]),
+            query_logs: BTreeSet::from(["vpc-2".to_owned()]),
+        };
+        let record = covered.baseline_record();
+        assert_eq!(
+            record,
+            "detector flow-log:vpc-1 flow-log:vpc-2 query-log:vpc-2"
+        );
+        assert_eq!(Covered::from_baseline_record(&record), covered);
+        assert_eq!(Covered::default().baseline_record(), "none");
+        assert_eq!(Covered::from_baseline_record("none"), Covered::default());
+
+        for trail in [
+            None,
+            Some(CoveringTrail {
+                arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
+                log_group: None,
+            }),
+            Some(CoveringTrail {
+                arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
+                log_group: Some("/aws/cloudtrail/t".into()),
+            }),
+        ] {
+            let record = CoveringTrail::record(trail.as_ref());
+            assert_eq!(CoveringTrail::from_record(&record), trail, "{record}");
+        }
+    }
 }

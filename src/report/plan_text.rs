@@ -1,12 +1,14 @@
 //! The plan as text, in the manner of `terraform plan`: per stack, per resource, per
 //! property, then a summary line.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use console::{style, StyledObject};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+use crate::addr::{AccountId, Region};
 use crate::plan::{
     ExistingFinding, Fingerprint, Hazard, HazardKind, ImageAction, ImagePlan, Plan, PropertyChange,
     ResourceAction, ResourceChange, StackAction, StackPlan, Verdict,
@@ -25,9 +27,17 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "Read {} accounts × {} regions ({} targets).\n",
+        "Read {} accounts × {} regions ({} targets).",
         plan.scanned.accounts, plan.scanned.regions, plan.scanned.targets
     );
+    if plan.scanned.trusted {
+        let _ = writeln!(
+            out,
+            "--refresh=false: the facts irready's stacks recorded are trusted; drift and \
+             resources made outside irready were not read."
+        );
+    }
+    out.push('\n');
 
     hazards_text(&mut out, plan);
 
@@ -77,10 +87,15 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         out.push('\n');
     }
 
-    for stack in &plan.stacks {
-        if stack.action.is_change() || verbose {
-            stack_text(&mut out, plan, stack);
+    let changing = plan.stacks.iter().filter(|s| s.action.is_change()).count();
+    if verbose || changing <= DETAIL_LIMIT {
+        for stack in &plan.stacks {
+            if stack.action.is_change() || verbose {
+                stack_text(&mut out, plan, stack);
+            }
         }
+    } else {
+        summary_text(&mut out, plan, changing);
     }
 
     images_text(&mut out, plan, verbose);
@@ -94,31 +109,144 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
             "{}",
             style("Errors (nothing is planned for these):").red().bold()
         );
+        // An account that refuses the role fails each of its regions with the same
+        // error: one line per account and error, naming the regions.
+        let mut grouped: BTreeMap<(&AccountId, Option<&String>, &String), Vec<&Region>> =
+            BTreeMap::new();
         for error in &plan.errors {
-            let place = match &error.stack {
-                Some(stack) => format!(
-                    "{}/{}/{}",
-                    plan.account_label(&error.target.account),
-                    error.target.region,
-                    stack
-                ),
-                None => format!(
-                    "{}/{}",
-                    plan.account_label(&error.target.account),
-                    error.target.region
-                ),
-            };
-            let _ = writeln!(
-                out,
-                "  {} {place}: {}",
-                style("!").red().bold(),
-                error.message
-            );
+            grouped
+                .entry((&error.target.account, error.stack.as_ref(), &error.message))
+                .or_default()
+                .push(&error.target.region);
+        }
+        for ((account, stack, message), mut regions) in grouped {
+            regions.sort();
+            let regions: Vec<String> = regions.iter().map(ToString::to_string).collect();
+            let mut place = format!("{}/{}", plan.account_label(account), regions.join(","));
+            if let Some(stack) = stack {
+                let _ = write!(place, "/{stack}");
+            }
+            let _ = writeln!(out, "  {} {place}: {message}", style("!").red().bold());
         }
         out.push('\n');
     }
     let _ = writeln!(out, "{}", summary_line(plan));
     out
+}
+
+/// Beyond this many changing stacks the text shows a summary per component and per
+/// account rather than every stack: 1,000 targets stay readable. `--verbose` and the
+/// JSON plan have every stack, resource and property.
+pub const DETAIL_LIMIT: usize = 30;
+
+/// Counts of one group of changing stacks.
+#[derive(Default)]
+struct Tally {
+    stacks: [usize; 4],
+    add: usize,
+    change: usize,
+    destroy: usize,
+    regions: BTreeSet<Region>,
+}
+
+impl Tally {
+    fn count(&mut self, stack: &StackPlan) {
+        let slot = match stack.action {
+            StackAction::NoOp => return,
+            StackAction::Create => 0,
+            StackAction::Update => 1,
+            StackAction::Delete => 2,
+            StackAction::Recreate => 3,
+        };
+        self.stacks[slot] += 1;
+        self.regions.insert(stack.addr.region.clone());
+        for resource in &stack.resources {
+            match resource.action {
+                ResourceAction::Add => self.add += 1,
+                ResourceAction::Modify => self.change += 1,
+                ResourceAction::Remove => self.destroy += 1,
+                ResourceAction::Replace => {
+                    self.add += 1;
+                    self.destroy += 1;
+                }
+            }
+        }
+    }
+
+    /// `5 stacks (4 create, 1 update)`.
+    fn stacks(&self) -> String {
+        let verbs = ["create", "update", "delete", "recreate"];
+        let stacks: Vec<String> = (self.stacks.iter().zip(verbs))
+            .filter(|(n, _)| **n > 0)
+            .map(|(n, verb)| format!("{n} {verb}"))
+            .collect();
+        format!(
+            "{} stacks ({})",
+            self.stacks.iter().sum::<usize>(),
+            stacks.join(", ")
+        )
+    }
+
+    /// `12 resources to add, 1 to change, 0 to destroy`.
+    fn resources(&self) -> String {
+        format!(
+            "{} resources to add, {} to change, {} to destroy",
+            self.add, self.change, self.destroy
+        )
+    }
+}
+
+/// The changes of a large plan: one line per component, one per account that changes.
+fn summary_text(out: &mut String, plan: &Plan, changing: usize) {
+    let mut components: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut accounts: BTreeMap<&AccountId, Tally> = BTreeMap::new();
+    for stack in plan.stacks.iter().filter(|s| s.action.is_change()) {
+        components
+            .entry(stack.component.to_string())
+            .or_default()
+            .count(stack);
+        accounts
+            .entry(&stack.addr.account)
+            .or_default()
+            .count(stack);
+    }
+    let _ = writeln!(
+        out,
+        "{} {changing} stacks change: a summary by component and by account (every stack, \
+         resource and property: --verbose or --format json)\n",
+        style("#").dim()
+    );
+    let _ = writeln!(out, "{}", style("By component:").bold());
+    let width = components.keys().map(String::len).max().unwrap_or(0);
+    for (component, tally) in &components {
+        let _ = writeln!(
+            out,
+            "  {component:<width$}  {}: {}",
+            tally.stacks(),
+            tally.resources()
+        );
+    }
+    let _ = writeln!(out, "\n{}", style("By account:").bold());
+    let labels: Vec<(String, &Tally)> = accounts
+        .iter()
+        .map(|(account, tally)| (plan.account_label(account), tally))
+        .collect();
+    let width = labels
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, tally) in labels {
+        let regions: Vec<String> = tally.regions.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  {label:<width$}  {} in {}: {}",
+            tally.stacks(),
+            regions.join(", "),
+            tally.resources()
+        );
+    }
+    out.push('\n');
 }
 
 /// `Plan: X to add, Y to change, Z to destroy across N stacks in A accounts × R regions.`
@@ -562,4 +690,85 @@ fn pretty(value: &Value) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("values serialize");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::addr::{StackAddr, Target};
+    use crate::plan::{Scanned, TargetError};
+    use crate::render::Component;
+
+    fn plan(accounts: usize) -> Plan {
+        let mut stacks = Vec::new();
+        let mut errors = Vec::new();
+        for n in 0..accounts {
+            let account: AccountId = format!("{:012}", 100_000_000_000 + n).parse().unwrap();
+            for region in ["us-east-1", "eu-west-1"] {
+                let target = Target::new(account.clone(), region.parse().unwrap());
+                if n == 0 {
+                    errors.push(TargetError {
+                        target,
+                        stack: None,
+                        message: "sts:AssumeRole: AccessDenied: no".into(),
+                    });
+                    continue;
+                }
+                stacks.push(StackPlan {
+                    addr: StackAddr::new(&target, "irready-t-regional-baseline"),
+                    component: Component::RegionalBaseline,
+                    action: StackAction::Create,
+                    reason: None,
+                    before: Fingerprint::Absent,
+                    template: None,
+                    tags: BTreeMap::new(),
+                    depends_on: Vec::new(),
+                    deferred: Vec::new(),
+                    resources: Vec::new(),
+                    imports: Vec::new(),
+                });
+            }
+        }
+        Plan {
+            scanned: Scanned {
+                accounts,
+                regions: 2,
+                targets: accounts * 2,
+                trusted: false,
+            },
+            errors,
+            ..Plan::of_stacks(stacks)
+        }
+    }
+
+    #[test]
+    fn a_large_plan_is_summarised_by_component_and_account_and_detailed_when_verbose() {
+        console::set_colors_enabled(false);
+        let large = plan(500);
+        let text = render(&large, false);
+        assert!(!text.contains("create stack"), "{text}");
+        assert!(text.contains(
+            "  regional-baseline  998 stacks (998 create): 0 resources to add, 0 to change, 0 to destroy"
+        ), "{text}");
+        assert!(
+            text.contains(
+                "  100000000001  2 stacks (2 create) in eu-west-1, us-east-1: 0 resources"
+            ),
+            "{text}"
+        );
+        // One line per account and error, whatever the number of regions.
+        assert!(
+            text.contains(
+                "  ! 100000000000/eu-west-1,us-east-1: sts:AssumeRole: AccessDenied: no\n"
+            ),
+            "{text}"
+        );
+        assert!(text.lines().count() < 520, "{} lines", text.lines().count());
+        assert_eq!(render(&large, true).matches("create stack").count(), 998);
+
+        let small = plan(DETAIL_LIMIT / 2);
+        assert!(render(&small, false).contains("create stack"));
+    }
 }

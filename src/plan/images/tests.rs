@@ -49,6 +49,7 @@ fn seen(
                 listed: Default::default(),
                 own_resources: BTreeMap::new(),
                 breakglass: None,
+                recorded: Default::default(),
                 images: BTreeMap::from([(
                     "sift".to_owned(),
                     ImageSighting {
