@@ -193,7 +193,7 @@ pub async fn prepare_plan(
         images,
         errors,
     };
-    let plan = build(
+    let mut plan = build(
         env,
         &discovery,
         deployed,
@@ -202,6 +202,7 @@ pub async fn prepare_plan(
         evaluation.findings,
         adoptable,
     );
+    plan.workloads = crate::plan::workloads::plan(env, discovery.ok_targets());
     Ok(Prepared { discovery, plan })
 }
 

@@ -36,6 +36,7 @@ _MODULES = tuple(
         "logs",
         "route53resolver",
         "s3",
+        "s3_logging",
         "s3_xml_roots",
         "sns",
     )

@@ -9,12 +9,14 @@ pub mod cfn;
 pub mod cloudtrail;
 pub mod configservice;
 pub mod ec2;
+pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
 pub mod monitoring;
 pub mod org;
 pub mod resolver;
 pub mod s3;
+pub mod s3_logging;
 pub mod ssm;
 
 use std::collections::{BTreeMap, HashMap};
@@ -435,6 +437,11 @@ impl Aws {
         /// Route 53 Resolver.
         route53resolver,
         aws_sdk_route53resolver
+    );
+    regional_client!(
+        /// Elastic Load Balancing v2 (Application and Network load balancers).
+        elbv2,
+        aws_sdk_elasticloadbalancingv2
     );
 
     /// IAM, a global service answered in us-east-1.

@@ -17,6 +17,8 @@ pub const FORENSIC_VPC: &str = "IR-FOR-2";
 pub const EVIDENCE_BUCKET: &str = "IR-FOR-3";
 pub const ANALYSIS_IMAGES: &str = "IR-FOR-4";
 pub const ALARMS: &str = "IR-ALARM-1";
+pub const WORKLOAD_S3: &str = "IR-WL-1";
+pub const WORKLOAD_ELB: &str = "IR-WL-2";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -146,6 +148,26 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Organization,
         reads: &["cloudwatch:DescribeAlarms"],
         remediation: "Apply the alarms component (logging.alarms: cis).",
+    },
+    Control {
+        id: WORKLOAD_S3,
+        title: "Every S3 bucket has server access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["s3:ListBuckets", "s3:GetBucketTagging", "s3:GetBucketLogging"],
+        remediation: "Plan and apply (workload_logging): irready turns server access logs on into its bucket in the same account and region.",
+    },
+    Control {
+        id: WORKLOAD_ELB,
+        title: "Every Application and Network load balancer has access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &[
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        ],
+        remediation: "Plan and apply (workload_logging): irready turns access logs on into its bucket in the load balancer's region.",
     },
 ];
 

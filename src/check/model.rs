@@ -59,6 +59,9 @@ pub enum ControlScope {
     Forensic,
     /// The forensic account, in each analysis region.
     AnalysisRegion,
+    /// Every workload resource of `workload_logging`'s accounts and regions, one finding
+    /// each.
+    Workload,
 }
 
 /// One readiness control of the catalog.
@@ -115,6 +118,9 @@ pub struct Finding {
     pub message: String,
     /// The resources looked at (ids, ARNs, names).
     pub evidence: Vec<String>,
+    /// The one resource judged, for controls judged per resource (`ControlScope::Workload`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 /// Everything `check` found, sorted by control then target.

@@ -8,6 +8,7 @@
 pub mod existing;
 pub mod organization;
 pub mod scope;
+pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,6 +82,8 @@ pub struct TargetState {
     pub own_resources: BTreeMap<String, BTreeMap<String, StackResource>>,
     /// The breakglass role as it is, where irready's access stack holds it.
     pub breakglass: Option<RoleFact>,
+    /// The workloads whose logs the environment wants on, where workload logging goes.
+    pub workloads: Vec<crate::workload::Workload>,
 }
 
 /// What discovery saw of one analysis image in one region.
@@ -105,6 +108,7 @@ pub struct Needs {
     pub config_role: bool,
     pub images: bool,
     pub existing: ExistingNeeds,
+    pub workloads: bool,
 }
 
 /// The name of AWS Config's service-linked role.
@@ -131,6 +135,13 @@ impl Discovery {
             Some(Ok(state)) => state.stacks.get(&addr.stack),
             _ => None,
         }
+    }
+
+    /// Every target read without error, with what it holds.
+    pub fn ok_targets(&self) -> impl Iterator<Item = (&Target, &TargetState)> {
+        self.targets
+            .iter()
+            .filter_map(|(t, r)| r.as_ref().ok().map(|s| (t, s)))
     }
 
     /// Targets that could not be read, with why.
@@ -288,6 +299,7 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
                 }
             }
             Component::OrgLogging => entry.existing.trails = true,
+            Component::WorkloadLogging => entry.workloads = true,
             Component::Access
             | Component::Alarms
             | Component::BreakglassAlerts
@@ -374,6 +386,13 @@ async fn read_target(
         listed: Listed::default(),
         own_resources,
         breakglass,
+        workloads: match (&env.workload_logging, needs.workloads) {
+            (Some(spec), true) => {
+                let target = Target::new(session.account.clone(), region.clone());
+                workloads::read(aws, session, &target, spec).await?
+            }
+            _ => Vec::new(),
+        },
     };
     let covered: BTreeSet<String> = crate::render::covered_vpcs(&state)
         .map(|v| v.id.clone())

@@ -49,6 +49,7 @@ fn seen(
                 listed: Default::default(),
                 own_resources: BTreeMap::new(),
                 breakglass: None,
+                workloads: Vec::new(),
                 images: BTreeMap::from([(
                     "sift".to_owned(),
                     ImageSighting {

@@ -1,0 +1,71 @@
+//! Reads the workloads of one target whose logs the environment wants on
+//! (`workload_logging`), with their tags and current logging settings. Read-only.
+//!
+//! irready's own buckets (named `irready-…`: evidence, log archive, the log
+//! destinations) are not workloads: a destination never logs into itself.
+
+use crate::addr::Target;
+use crate::aws::{elbv2, s3_logging, AccountSession, Aws, AwsResult};
+use crate::config::WorkloadLoggingSpec;
+use crate::workload::{ResourceType, Workload, WorkloadKind};
+
+/// Bucket names irready gives its own buckets.
+pub const OWN_BUCKET_PREFIX: &str = "irready-";
+
+/// Every workload of the wanted kinds in `target`, sorted by type and name.
+pub async fn read(
+    aws: &Aws,
+    session: &AccountSession,
+    target: &Target,
+    spec: &WorkloadLoggingSpec,
+) -> AwsResult<Vec<Workload>> {
+    let region = &target.region;
+    let mut found = Vec::new();
+    if spec.wants(WorkloadKind::S3) {
+        for bucket in s3_logging::buckets(aws, session, region).await? {
+            if bucket.name.starts_with(OWN_BUCKET_PREFIX) {
+                continue;
+            }
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::S3Bucket,
+                id: bucket.name.clone(),
+                name: bucket.name,
+                tags: bucket.tags,
+                logging: bucket.logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Elb) {
+        for lb in elbv2::load_balancers(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: lb.resource_type,
+                id: lb.arn,
+                name: lb.name,
+                tags: lb.tags,
+                logging: lb.access_logs,
+            });
+        }
+    }
+    found.sort_by(|a, b| (a.resource_type, &a.name, &a.id).cmp(&(b.resource_type, &b.name, &b.id)));
+    Ok(found)
+}
+
+/// The targets whose workloads are read: the workload accounts in the section's regions
+/// (or all the environment's).
+pub fn targets(spec: &WorkloadLoggingSpec, scope: &super::Scope) -> Vec<Target> {
+    let regions = if spec.regions.is_empty() {
+        &scope.regions
+    } else {
+        &spec.regions
+    };
+    let mut out: Vec<Target> = scope
+        .workload_accounts
+        .iter()
+        .flat_map(|a| regions.iter().map(|r| Target::new(a.clone(), r.clone())))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,297 @@
+//! Logging of the workloads that already run (S3 buckets, load balancers, ...): the kinds,
+//! a workload as discovery reads it, its logging setting, and where irready sends its
+//! logs. Shared by `discover`, `plan`, `apply` and `check`. Pure: no I/O, no AWS.
+//!
+//! These resources belong to application teams. irready changes one setting of each (its
+//! logging), only where the environment asks, and records the setting it found so that
+//! `destroy` can put it back.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::addr::Target;
+use crate::config::{Environment, ExistingDestinations, WorkloadLoggingSpec};
+
+/// A kind of workload log, as the environment names it (`workload_logging.kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkloadKind {
+    /// S3 server access logs.
+    S3,
+    /// Access logs of Application, Network and Classic load balancers.
+    Elb,
+}
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 2] = [Self::S3, Self::Elb];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::S3 => "s3",
+            Self::Elb => "elb",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The readiness control that judges this kind.
+    pub fn control(self) -> &'static str {
+        match self {
+            Self::S3 => crate::check::controls::WORKLOAD_S3,
+            Self::Elb => crate::check::controls::WORKLOAD_ELB,
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The type of one workload resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceType {
+    S3Bucket,
+    Alb,
+    Nlb,
+}
+
+impl ResourceType {
+    pub fn kind(self) -> WorkloadKind {
+        match self {
+            Self::S3Bucket => WorkloadKind::S3,
+            Self::Alb | Self::Nlb => WorkloadKind::Elb,
+        }
+    }
+
+    /// How the plan and the reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::S3Bucket => "S3 bucket",
+            Self::Alb => "ALB",
+            Self::Nlb => "NLB",
+        }
+    }
+
+    /// The setting irready turns on.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Self::S3Bucket => "server_access_logs",
+            Self::Alb | Self::Nlb => "access_logs",
+        }
+    }
+}
+
+/// A logging setting as the service reports it: on or off, and where to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSetting {
+    pub enabled: bool,
+    /// The destination: a bucket name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+impl LogSetting {
+    pub fn off() -> Self {
+        Self::default()
+    }
+
+    pub fn to_bucket(bucket: &str, prefix: &str) -> Self {
+        Self {
+            enabled: true,
+            destination: Some(bucket.to_owned()),
+            prefix: Some(prefix.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for LogSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.enabled, &self.destination) {
+            (false, _) => f.write_str("off"),
+            (true, None) => f.write_str("on"),
+            (true, Some(bucket)) => match self.prefix.as_deref().filter(|p| !p.is_empty()) {
+                Some(prefix) => write!(f, "on (bucket {bucket}, prefix {prefix})"),
+                None => write!(f, "on (bucket {bucket})"),
+            },
+        }
+    }
+}
+
+/// One workload resource as discovery read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub target: Target,
+    pub resource_type: ResourceType,
+    /// What the service API takes: a bucket name, a load balancer ARN.
+    pub id: String,
+    /// The name people know it by.
+    pub name: String,
+    pub tags: BTreeMap<String, String>,
+    pub logging: LogSetting,
+}
+
+impl Workload {
+    /// `ALB web in 444444444444/eu-west-1`, for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} in {}",
+            self.resource_type.label(),
+            self.name,
+            self.target
+        )
+    }
+}
+
+/// The names of irready's log destinations in one target, derived from the environment
+/// and the target so that a plan can show them before they exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestinationNames {
+    /// Where S3 server access logs go: S3 requires the same account and region.
+    pub s3_access_logs: String,
+    /// Where load balancer access logs go: the load balancer's region.
+    pub elb_access_logs: String,
+}
+
+impl DestinationNames {
+    pub fn new(env_name: &str, target: &Target) -> Self {
+        let suffix = format!("{}-{}", target.account, target.region);
+        Self {
+            s3_access_logs: format!("irready-{env_name}-s3-logs-{suffix}"),
+            elb_access_logs: format!("irready-{env_name}-elb-logs-{suffix}"),
+        }
+    }
+
+    /// Every destination bucket: they never log into themselves.
+    pub fn buckets(&self) -> [&str; 2] {
+        [&self.s3_access_logs, &self.elb_access_logs]
+    }
+}
+
+/// The setting irready wants for `workload`.
+pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
+    let names = DestinationNames::new(env_name, &workload.target);
+    match workload.resource_type {
+        ResourceType::S3Bucket => {
+            LogSetting::to_bucket(&names.s3_access_logs, &format!("{}/", workload.name))
+        }
+        ResourceType::Alb | ResourceType::Nlb => {
+            LogSetting::to_bucket(&names.elb_access_logs, &workload.name)
+        }
+    }
+}
+
+/// How a workload measures up against the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// Logging is on into irready's destination.
+    Logging,
+    /// Logging is on into a destination set outside irready, which the environment keeps.
+    LoggingElsewhere,
+    /// Logging must be turned on (or pointed at irready's destination): the setting wanted.
+    Configure(LogSetting),
+    /// The environment leaves it alone; why.
+    Excluded(String),
+}
+
+/// Judges one workload: pure, shared by the plan and `check` so that they agree.
+pub fn judge(env: &Environment, spec: &WorkloadLoggingSpec, workload: &Workload) -> Judgement {
+    if let Some(reason) = exclusion(spec, workload) {
+        return Judgement::Excluded(reason);
+    }
+    let wanted = desired(&env.name, workload);
+    let current = &workload.logging;
+    if current.enabled && current.destination == wanted.destination {
+        return Judgement::Logging;
+    }
+    if current.enabled
+        && current.destination.is_some()
+        && spec.existing_destinations == ExistingDestinations::Keep
+    {
+        return Judgement::LoggingElsewhere;
+    }
+    Judgement::Configure(wanted)
+}
+
+/// Why the environment leaves `workload` alone, if it does.
+pub fn exclusion(spec: &WorkloadLoggingSpec, workload: &Workload) -> Option<String> {
+    for (key, value) in &spec.exclude_tags {
+        if let Some(found) = workload.tags.get(key) {
+            if value == "*" || found == value {
+                return Some(format!("excluded by tag {key}={found}"));
+            }
+        }
+    }
+    spec.exclude_names
+        .iter()
+        .find(|pattern| glob(pattern, &workload.name))
+        .map(|pattern| format!("excluded by name pattern `{pattern}`"))
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+pub fn glob(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    if !name.ends_with(last) {
+        return false;
+    }
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_patterns_match_with_stars() {
+        assert!(glob("legacy-*", "legacy-app"));
+        assert!(glob("*-tmp", "build-tmp"));
+        assert!(glob("a*b*c", "axxbyyc"));
+        assert!(glob("exact", "exact"));
+        assert!(!glob("exact", "exact2"));
+        assert!(!glob("legacy-*", "app-legacy"));
+        assert!(!glob("a*a", "a"));
+    }
+
+    #[test]
+    fn destination_bucket_names_fit_s3_limits() {
+        let target = Target::new(
+            "123456789012".parse().unwrap(),
+            "ap-southeast-2".parse().unwrap(),
+        );
+        let names = DestinationNames::new("abcdefghijklmnop", &target);
+        for bucket in names.buckets() {
+            assert!(bucket.len() <= 63, "{bucket}");
+        }
+    }
+
+    #[test]
+    fn settings_read_like_the_plan_shows_them() {
+        assert_eq!(LogSetting::off().to_string(), "off");
+        assert_eq!(
+            LogSetting::to_bucket("b", "p/").to_string(),
+            "on (bucket b, prefix p/)"
+        );
+    }
+}
