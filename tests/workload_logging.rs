@@ -1,0 +1,605 @@
+//! Logging of the workloads that already run, end to end against the emulator: workloads
+//! made by the test in two accounts and two regions, a plan with one configure action per
+//! resource and the destination stacks, apply, every setting read back through its
+//! service's API, a plan without changes, a log turned off again (check fails on exactly
+//! that control, plan shows exactly that action), and destroy putting every setting back.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_elasticloadbalancingv2 as elbv2;
+use common::{changing, filter, write_env, Emulator, Run};
+
+const ENV: &str = "\
+name: wl
+home_region: us-east-1
+regions: [us-east-1, eu-west-1]
+organization:
+  targets:
+    accounts: [prod-app, dev-app]
+workload_logging:
+  exclude:
+    tags: { irready:logging: \"off\" }
+    names: [\"scratch-*\"]
+  retention_days: 90
+";
+
+/// The workloads the test makes, by what the plan calls them.
+struct Workloads {
+    prod: String,
+    dev: String,
+    web: String,
+    api: String,
+}
+
+fn dest(kind: &str, account: &str, region: &str) -> String {
+    format!("irready-wl-{kind}-logs-{account}-{region}")
+}
+
+async fn elb(emu: &Emulator, account: &str, region: &str) -> elbv2::Client {
+    emu.regional(account, region, elbv2::Client::new).await
+}
+
+/// Two subnets of the default VPC in different zones, as a load balancer needs.
+async fn subnets(emu: &Emulator, account: &str, region: &str) -> Vec<String> {
+    let ec2 = emu.ec2(account, region).await;
+    let out = ec2
+        .describe_subnets()
+        .filters(filter("default-for-az", "true"))
+        .send()
+        .await
+        .unwrap();
+    let mut by_zone = BTreeMap::new();
+    for subnet in out.subnets() {
+        by_zone
+            .entry(subnet.availability_zone().unwrap().to_owned())
+            .or_insert_with(|| subnet.subnet_id().unwrap().to_owned());
+    }
+    by_zone.into_values().take(2).collect()
+}
+
+async fn make_workloads(emu: &Emulator) -> Workloads {
+    let accounts = emu.accounts().await;
+    let (prod, dev) = (accounts["prod-app"].clone(), accounts["dev-app"].clone());
+
+    // prod-app, eu-west-1: a bucket and an ALB without logs, a bucket excluded by tag and
+    // one excluded by name.
+    let s3 = emu.s3(&prod, "eu-west-1").await;
+    let located = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+        .build();
+    for bucket in ["app-data", "legacy-exports", "scratch-tmp"] {
+        s3.create_bucket()
+            .bucket(bucket)
+            .create_bucket_configuration(located.clone())
+            .send()
+            .await
+            .unwrap();
+    }
+    s3.put_bucket_tagging()
+        .bucket("legacy-exports")
+        .tagging(
+            aws_sdk_s3::types::Tagging::builder()
+                .tag_set(
+                    aws_sdk_s3::types::Tag::builder()
+                        .key("irready:logging")
+                        .value("off")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let lb = elb(emu, &prod, "eu-west-1").await;
+    let web = lb
+        .create_load_balancer()
+        .name("web")
+        .set_subnets(Some(subnets(emu, &prod, "eu-west-1").await))
+        .r#type(elbv2::types::LoadBalancerTypeEnum::Application)
+        .send()
+        .await
+        .unwrap()
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_owned();
+
+    // dev-app, us-east-1: a bucket already logging into a bucket of the team's (kept), and
+    // an NLB whose access logs are off but name an old bucket (the setting destroy puts
+    // back).
+    let s3 = emu.s3(&dev, "us-east-1").await;
+    for bucket in ["dev-data", "dev-audit"] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    s3.put_bucket_acl()
+        .bucket("dev-audit")
+        .acl(aws_sdk_s3::types::BucketCannedAcl::from(
+            "log-delivery-write",
+        ))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_logging()
+        .bucket("dev-data")
+        .bucket_logging_status(
+            aws_sdk_s3::types::BucketLoggingStatus::builder()
+                .logging_enabled(
+                    aws_sdk_s3::types::LoggingEnabled::builder()
+                        .target_bucket("dev-audit")
+                        .target_prefix("dev-data/")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let lb = elb(emu, &dev, "us-east-1").await;
+    let api = lb
+        .create_load_balancer()
+        .name("api")
+        .set_subnets(Some(subnets(emu, &dev, "us-east-1").await))
+        .r#type(elbv2::types::LoadBalancerTypeEnum::Network)
+        .send()
+        .await
+        .unwrap()
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_owned();
+    set_access_logs(&lb, &api, false, "old-api-logs", "api").await;
+    Workloads {
+        prod,
+        dev,
+        web,
+        api,
+    }
+}
+
+async fn set_access_logs(lb: &elbv2::Client, arn: &str, enabled: bool, bucket: &str, prefix: &str) {
+    let attribute = |k: &str, v: &str| {
+        elbv2::types::LoadBalancerAttribute::builder()
+            .key(k)
+            .value(v)
+            .build()
+    };
+    lb.modify_load_balancer_attributes()
+        .load_balancer_arn(arn)
+        .attributes(attribute("access_logs.s3.enabled", &enabled.to_string()))
+        .attributes(attribute("access_logs.s3.bucket", bucket))
+        .attributes(attribute("access_logs.s3.prefix", prefix))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The load balancer's `access_logs.s3.*` attributes, by key without the prefix.
+async fn access_logs(lb: &elbv2::Client, arn: &str) -> BTreeMap<String, String> {
+    let out = lb
+        .describe_load_balancer_attributes()
+        .load_balancer_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    out.attributes()
+        .iter()
+        .filter_map(|a| {
+            let key = a.key()?.strip_prefix("access_logs.s3.")?;
+            Some((key.to_owned(), a.value().unwrap_or_default().to_owned()))
+        })
+        .collect()
+}
+
+/// The bucket's server access logging: target bucket and prefix, or `None` when off.
+async fn bucket_logging(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    bucket: &str,
+) -> Option<(String, String)> {
+    let out = emu
+        .s3(account, region)
+        .await
+        .get_bucket_logging()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap();
+    out.logging_enabled()
+        .map(|l| (l.target_bucket().to_owned(), l.target_prefix().to_owned()))
+}
+
+fn plan_json(emu: &Emulator, env: &str) -> serde_json::Value {
+    let run = emu.irready(&["plan", "-e", env, "--format", "json"]);
+    run.expect_code(0);
+    run.json()
+}
+
+/// The plan's configure actions as `name: before → after` strings.
+fn configure(plan: &serde_json::Value) -> BTreeSet<String> {
+    plan["workloads"]["configure"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{}/{} {} {}",
+                        c["target"]["account"].as_str().unwrap(),
+                        c["target"]["region"].as_str().unwrap(),
+                        c["resource_type"].as_str().unwrap(),
+                        c["name"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The failing findings of a JSON check report as `control account/region resource`.
+fn failing(run: &Run) -> BTreeSet<String> {
+    run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| {
+            format!(
+                "{} {}/{} {}",
+                f["control"].as_str().unwrap(),
+                f["target"]["account"].as_str().unwrap(),
+                f["target"]["region"].as_str().unwrap(),
+                f["resource"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+fn finding<'a>(
+    report: &'a serde_json::Value,
+    control: &str,
+    resource: &str,
+) -> &'a serde_json::Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["control"] == control && f["resource"] == resource)
+        .unwrap_or_else(|| panic!("no {control} finding for {resource}"))
+}
+
+#[tokio::test]
+async fn workload_logs_are_turned_on_kept_on_and_put_back() {
+    let emu = Emulator::start();
+    let w = make_workloads(&emu).await;
+    let (prod, dev) = (w.prod.as_str(), w.dev.as_str());
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(dir.path(), "wl.yaml", ENV);
+    let env = env.to_str().unwrap();
+
+    // The plan: the destination stacks, one configure action per resource that needs it,
+    // and what it leaves alone.
+    let plan = plan_json(&emu, env);
+    let stacks: BTreeSet<String> = [
+        (prod, "eu-west-1"),
+        (prod, "us-east-1"),
+        (dev, "eu-west-1"),
+        (dev, "us-east-1"),
+    ]
+    .iter()
+    .map(|(a, r)| format!("{a}/{r}/irready-wl-workload-logging create"))
+    .collect();
+    assert_eq!(changing(&plan), stacks);
+    assert_eq!(
+        configure(&plan),
+        BTreeSet::from([
+            format!("{prod}/eu-west-1 s3_bucket app-data"),
+            format!("{prod}/eu-west-1 alb web"),
+            format!("{dev}/us-east-1 nlb api"),
+            // The team's log bucket is a workload like any other: its own access logs go
+            // to irready's bucket (a bucket never logs into itself).
+            format!("{dev}/us-east-1 s3_bucket dev-audit"),
+        ])
+    );
+    let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        excluded,
+        BTreeMap::from([
+            (
+                "legacy-exports".to_owned(),
+                "excluded by tag irready:logging=off".to_owned()
+            ),
+            (
+                "scratch-tmp".to_owned(),
+                "excluded by name pattern `scratch-*`".to_owned()
+            ),
+        ])
+    );
+    let kept = plan["workloads"]["kept"].as_array().unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["name"], "dev-data");
+    let text = emu.irready(&["plan", "-e", env]);
+    text.expect_code(0);
+    for line in [
+        format!(
+            "~ configure ALB web in prod-app ({prod})/eu-west-1: access_logs off → on (bucket {}, prefix web)",
+            dest("elb", prod, "eu-west-1")
+        ),
+        format!(
+            "~ configure S3 bucket app-data in prod-app ({prod})/eu-west-1: server_access_logs off → on (bucket {}, prefix app-data/)",
+            dest("s3", prod, "eu-west-1")
+        ),
+        format!(
+            "~ configure NLB api in dev-app ({dev})/us-east-1: access_logs off → on (bucket {}, prefix api)",
+            dest("elb", dev, "us-east-1")
+        ),
+        format!("- S3 bucket legacy-exports in prod-app ({prod})/eu-west-1: excluded by tag irready:logging=off"),
+        format!("= S3 bucket dev-data in dev-app ({dev})/us-east-1: server_access_logs is on (bucket dev-audit, prefix dev-data/), set outside irready: kept"),
+    ] {
+        assert!(text.stdout.contains(&line), "`{line}` not in:\n{}", text.stdout);
+    }
+    assert!(
+        text.stdout.contains("4 workload settings to configure"),
+        "{}",
+        text.stdout
+    );
+
+    // Before apply, check fails on exactly those resources and shows the exclusion. Other
+    // controls fail as well without the rest of the catalog (no forensic account here):
+    // they are the baseline the workload controls are compared against later.
+    let check = emu.irready(&["check", "-e", env, "--format", "json"]);
+    check.expect_code(3);
+    let (workload_failures, baseline): (BTreeSet<String>, BTreeSet<String>) = failing(&check)
+        .into_iter()
+        .partition(|f| f.starts_with("IR-WL-"));
+    assert_eq!(
+        workload_failures,
+        BTreeSet::from([
+            format!("IR-WL-1 {prod}/eu-west-1 app-data"),
+            format!("IR-WL-2 {prod}/eu-west-1 web"),
+            format!("IR-WL-2 {dev}/us-east-1 api"),
+            format!("IR-WL-1 {dev}/us-east-1 dev-audit"),
+        ])
+    );
+    let report = check.json();
+    let legacy = finding(&report, "IR-WL-1", "legacy-exports");
+    assert_eq!(legacy["status"], "not_applicable");
+    assert!(legacy["message"]
+        .as_str()
+        .unwrap()
+        .contains("excluded by tag irready:logging=off"));
+
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+
+    // Read back through S3 and ELB: logging on, into irready's destinations.
+    assert_eq!(
+        bucket_logging(&emu, prod, "eu-west-1", "app-data").await,
+        Some((dest("s3", prod, "eu-west-1"), "app-data/".to_owned()))
+    );
+    assert_eq!(
+        bucket_logging(&emu, dev, "us-east-1", "dev-audit").await,
+        Some((dest("s3", dev, "us-east-1"), "dev-audit/".to_owned()))
+    );
+    let lb_prod = elb(&emu, prod, "eu-west-1").await;
+    let lb_dev = elb(&emu, dev, "us-east-1").await;
+    for (lb, arn, account, region, prefix) in [
+        (&lb_prod, &w.web, prod, "eu-west-1", "web"),
+        (&lb_dev, &w.api, dev, "us-east-1", "api"),
+    ] {
+        let logs = access_logs(lb, arn).await;
+        assert_eq!(logs["enabled"], "true", "{arn}");
+        assert_eq!(logs["bucket"], dest("elb", account, region));
+        assert_eq!(logs["prefix"], prefix);
+    }
+    // Left alone: the excluded buckets, and the bucket logging into the team's own.
+    assert_eq!(
+        bucket_logging(&emu, prod, "eu-west-1", "legacy-exports").await,
+        None
+    );
+    assert_eq!(
+        bucket_logging(&emu, prod, "eu-west-1", "scratch-tmp").await,
+        None
+    );
+    assert_eq!(
+        bucket_logging(&emu, dev, "us-east-1", "dev-data").await,
+        Some(("dev-audit".to_owned(), "dev-data/".to_owned()))
+    );
+    // The destinations: TLS only, written by the logging services alone, never logging
+    // into themselves, keeping logs as long as the environment says.
+    let s3 = emu.s3(prod, "eu-west-1").await;
+    let access_bucket = dest("s3", prod, "eu-west-1");
+    let policy = s3
+        .get_bucket_policy()
+        .bucket(&access_bucket)
+        .send()
+        .await
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    let grant = statements.iter().find(|s| s["Effect"] == "Allow").unwrap();
+    assert_eq!(grant["Principal"]["Service"], "logging.s3.amazonaws.com");
+    assert_eq!(
+        grant["Condition"]["StringEquals"]["aws:SourceAccount"],
+        prod
+    );
+    assert!(statements
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .all(|s| s["Principal"] != "*"));
+    assert!(statements
+        .iter()
+        .any(|s| s["Sid"] == "DenyInsecureTransport"));
+    let elb_bucket = dest("elb", prod, "eu-west-1");
+    let policy = s3
+        .get_bucket_policy()
+        .bucket(&elb_bucket)
+        .send()
+        .await
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    let grant = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Effect"] == "Allow")
+        .unwrap()
+        .clone();
+    // eu-west-1's load balancer log delivery account.
+    assert_eq!(grant["Principal"]["AWS"], "arn:aws:iam::156460612806:root");
+    assert_eq!(
+        grant["Resource"],
+        format!("arn:aws:s3:::{elb_bucket}/*/AWSLogs/{prod}/*")
+    );
+    for bucket in [&access_bucket, &elb_bucket] {
+        assert_eq!(
+            bucket_logging(&emu, prod, "eu-west-1", bucket).await,
+            None,
+            "{bucket}"
+        );
+        let lifecycle = s3
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            lifecycle.rules()[0].expiration().unwrap().days(),
+            Some(90),
+            "{bucket}"
+        );
+    }
+
+    // Nothing left to do; check passes every workload control.
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(0);
+    let check = emu.irready(&[
+        "check",
+        "-e",
+        env,
+        "--format",
+        "json",
+        "--control",
+        "IR-WL-1",
+        "--control",
+        "IR-WL-2",
+    ]);
+    check.expect_code(0);
+    let report = check.json();
+    assert_eq!(finding(&report, "IR-WL-2", "web")["status"], "pass");
+    assert_eq!(finding(&report, "IR-WL-1", "dev-data")["status"], "pass");
+
+    // A team turns the NLB's access logs off again.
+    set_access_logs(&lb_dev, &w.api, false, "", "").await;
+    let check = emu.irready(&["check", "-e", env, "--format", "json"]);
+    check.expect_code(3);
+    let mut expected = baseline.clone();
+    expected.insert(format!("IR-WL-2 {dev}/us-east-1 api"));
+    assert_eq!(failing(&check), expected);
+    let plan = plan_json(&emu, env);
+    assert_eq!(changing(&plan), BTreeSet::new());
+    assert_eq!(
+        configure(&plan),
+        BTreeSet::from([format!("{dev}/us-east-1 nlb api")])
+    );
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(2);
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    assert_eq!(access_logs(&lb_dev, &w.api).await["enabled"], "true");
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(0);
+
+    // Destroy puts back every setting as it was before irready, the NLB's included
+    // (its record was not overwritten when apply turned its logs on again).
+    let destroy = emu.irready(&["destroy", "-e", env, "--auto-approve"]);
+    destroy.expect_code(0);
+    assert!(
+        destroy.stdout.contains("Put back the logging of ALB web"),
+        "{}",
+        destroy.stdout
+    );
+    assert_eq!(
+        bucket_logging(&emu, prod, "eu-west-1", "app-data").await,
+        None
+    );
+    let web = access_logs(&lb_prod, &w.web).await;
+    assert_eq!(web["enabled"], "false");
+    assert_eq!(web["bucket"], "");
+    let api = access_logs(&lb_dev, &w.api).await;
+    assert_eq!(api["enabled"], "false");
+    assert_eq!(api["bucket"], "old-api-logs");
+    assert_eq!(api["prefix"], "api");
+    assert_eq!(
+        bucket_logging(&emu, dev, "us-east-1", "dev-data").await,
+        Some(("dev-audit".to_owned(), "dev-data/".to_owned()))
+    );
+    // The records are gone, and the destination buckets stay with their logs.
+    for (account, region) in [(prod, "eu-west-1"), (dev, "us-east-1")] {
+        let ssm = emu
+            .regional(account, region, aws_sdk_ssm::Client::new)
+            .await;
+        let records = ssm
+            .get_parameters_by_path()
+            .path("/irready/wl/workload-logging")
+            .recursive(true)
+            .send()
+            .await
+            .unwrap();
+        assert!(records.parameters().is_empty(), "{account}/{region}");
+    }
+    s3.head_bucket()
+        .bucket(&access_bucket)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn workload_logging_templates_pass_cfn_lint() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = write_env(dir.path(), "wl.yaml", ENV);
+    let out = dir.path().join("rendered");
+    emu.irready(&[
+        "render",
+        "-e",
+        env.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    let mut files = Vec::new();
+    for account in std::fs::read_dir(&out).unwrap() {
+        for region in std::fs::read_dir(account.unwrap().path()).unwrap() {
+            for file in std::fs::read_dir(region.unwrap().path()).unwrap() {
+                files.push(file.unwrap().path());
+            }
+        }
+    }
+    assert_eq!(files.len(), 4, "{files:?}");
+    let lint = std::process::Command::new("cfn-lint")
+        .args(&files)
+        .output()
+        .expect("cfn-lint is installed (scripts/requirements.txt)");
+    assert!(
+        lint.status.success(),
+        "cfn-lint found problems:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
