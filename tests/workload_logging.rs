@@ -33,6 +33,103 @@ struct Workloads {
     api: String,
 }
 
+async fn classic(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+) -> aws_sdk_elasticloadbalancing::Client {
+    emu.regional(account, region, aws_sdk_elasticloadbalancing::Client::new)
+        .await
+}
+
+async fn redshift(emu: &Emulator, account: &str, region: &str) -> aws_sdk_redshift::Client {
+    emu.regional(account, region, aws_sdk_redshift::Client::new)
+        .await
+}
+
+async fn eks(emu: &Emulator, account: &str, region: &str) -> aws_sdk_eks::Client {
+    emu.regional(account, region, aws_sdk_eks::Client::new)
+        .await
+}
+
+/// The classic load balancer's access log: enabled, bucket, prefix.
+async fn classic_access_log(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    name: &str,
+) -> (bool, String, String) {
+    let out = classic(emu, account, region)
+        .await
+        .describe_load_balancer_attributes()
+        .load_balancer_name(name)
+        .send()
+        .await
+        .unwrap();
+    let log = out
+        .load_balancer_attributes()
+        .unwrap()
+        .access_log()
+        .unwrap();
+    (
+        log.enabled(),
+        log.s3_bucket_name().unwrap_or_default().to_owned(),
+        log.s3_bucket_prefix().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The Redshift cluster's audit logging: on, bucket, prefix.
+async fn redshift_logging(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    id: &str,
+) -> (bool, String, String) {
+    let out = redshift(emu, account, region)
+        .await
+        .describe_logging_status()
+        .cluster_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    (
+        out.logging_enabled().unwrap_or(false),
+        out.bucket_name().unwrap_or_default().to_owned(),
+        out.s3_key_prefix().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The EKS cluster's enabled control-plane log types, sorted.
+async fn eks_log_types(emu: &Emulator, account: &str, region: &str, name: &str) -> Vec<String> {
+    let out = eks(emu, account, region)
+        .await
+        .describe_cluster()
+        .name(name)
+        .send()
+        .await
+        .unwrap();
+    let mut types: Vec<String> = out
+        .cluster()
+        .unwrap()
+        .logging()
+        .unwrap()
+        .cluster_logging()
+        .iter()
+        .filter(|s| s.enabled() == Some(true))
+        .flat_map(|s| s.types().iter().map(|t| t.as_str().to_owned()))
+        .collect();
+    types.sort();
+    types
+}
+
+const ALL_EKS_LOGS: [&str; 5] = [
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
+
 fn dest(kind: &str, account: &str, region: &str) -> String {
     format!("irready-wl-{kind}-logs-{account}-{region}")
 }
@@ -153,6 +250,59 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .unwrap()
         .to_owned();
     set_access_logs(&lb, &api, false, "old-api-logs", "api").await;
+
+    // dev-app, us-east-1: a classic load balancer; dev-app, eu-west-1: a Redshift cluster;
+    // prod-app, us-east-1: an EKS cluster logging only its API server.
+    classic(emu, &dev, "us-east-1")
+        .await
+        .create_load_balancer()
+        .load_balancer_name("legacy-lb")
+        .listeners(
+            aws_sdk_elasticloadbalancing::types::Listener::builder()
+                .protocol("HTTP")
+                .load_balancer_port(80)
+                .instance_port(80)
+                .build()
+                .unwrap(),
+        )
+        .availability_zones("us-east-1a")
+        .send()
+        .await
+        .unwrap();
+    redshift(emu, &dev, "eu-west-1")
+        .await
+        .create_cluster()
+        .cluster_identifier("warehouse")
+        .node_type("dc2.large")
+        .master_username("admin")
+        .master_user_password("Warehouse1")
+        .send()
+        .await
+        .unwrap();
+    let platform_subnets = subnets(emu, &prod, "us-east-1").await;
+    eks(emu, &prod, "us-east-1")
+        .await
+        .create_cluster()
+        .name("platform")
+        .role_arn(format!("arn:aws:iam::{prod}:role/eks-cluster"))
+        .resources_vpc_config(
+            aws_sdk_eks::types::VpcConfigRequest::builder()
+                .set_subnet_ids(Some(platform_subnets))
+                .build(),
+        )
+        .logging(
+            aws_sdk_eks::types::Logging::builder()
+                .cluster_logging(
+                    aws_sdk_eks::types::LogSetup::builder()
+                        .types(aws_sdk_eks::types::LogType::Api)
+                        .enabled(true)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     Workloads {
         prod,
         dev,
@@ -303,6 +453,9 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             // The team's log bucket is a workload like any other: its own access logs go
             // to irready's bucket (a bucket never logs into itself).
             format!("{dev}/us-east-1 s3_bucket dev-audit"),
+            format!("{dev}/us-east-1 classic_elb legacy-lb"),
+            format!("{dev}/eu-west-1 redshift_cluster warehouse"),
+            format!("{prod}/us-east-1 eks_cluster platform"),
         ])
     );
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
@@ -347,13 +500,20 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             "~ configure NLB api in dev-app ({dev})/us-east-1: access_logs off → on (bucket {}, prefix api)",
             dest("elb", dev, "us-east-1")
         ),
+        format!(
+            "~ configure EKS cluster platform in prod-app ({prod})/us-east-1: control_plane_logs on (api) → on (api, audit, authenticator, controllerManager, scheduler)"
+        ),
+        format!(
+            "~ configure Redshift cluster warehouse in dev-app ({dev})/eu-west-1: audit_logging off → on (bucket {}, prefix warehouse/)",
+            dest("rs", dev, "eu-west-1")
+        ),
         format!("- S3 bucket legacy-exports in prod-app ({prod})/eu-west-1: excluded by tag irready:logging=off"),
         format!("= S3 bucket dev-data in dev-app ({dev})/us-east-1: server_access_logs is on (bucket dev-audit, prefix dev-data/), set outside irready: kept"),
     ] {
         assert!(text.stdout.contains(&line), "`{line}` not in:\n{}", text.stdout);
     }
     assert!(
-        text.stdout.contains("4 workload settings to configure"),
+        text.stdout.contains("7 workload settings to configure"),
         "{}",
         text.stdout
     );
@@ -373,6 +533,9 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-2 {prod}/eu-west-1 web"),
             format!("IR-WL-2 {dev}/us-east-1 api"),
             format!("IR-WL-1 {dev}/us-east-1 dev-audit"),
+            format!("IR-WL-2 {dev}/us-east-1 legacy-lb"),
+            format!("IR-WL-3 {dev}/eu-west-1 warehouse"),
+            format!("IR-WL-4 {prod}/us-east-1 platform"),
         ])
     );
     let report = check.json();
@@ -405,6 +568,36 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         assert_eq!(logs["enabled"], "true", "{arn}");
         assert_eq!(logs["bucket"], dest("elb", account, region));
         assert_eq!(logs["prefix"], prefix);
+    }
+    assert_eq!(
+        classic_access_log(&emu, dev, "us-east-1", "legacy-lb").await,
+        (true, dest("elb", dev, "us-east-1"), "legacy-lb".to_owned())
+    );
+    assert_eq!(
+        redshift_logging(&emu, dev, "eu-west-1", "warehouse").await,
+        (true, dest("rs", dev, "eu-west-1"), "warehouse/".to_owned())
+    );
+    assert_eq!(
+        eks_log_types(&emu, prod, "us-east-1", "platform").await,
+        ALL_EKS_LOGS
+    );
+    let rs_policy = emu
+        .s3(dev, "eu-west-1")
+        .await
+        .get_bucket_policy()
+        .bucket(dest("rs", dev, "eu-west-1"))
+        .send()
+        .await
+        .unwrap();
+    let rs_policy: serde_json::Value = serde_json::from_str(rs_policy.policy().unwrap()).unwrap();
+    for grant in rs_policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+    {
+        assert_eq!(grant["Principal"]["Service"], "redshift.amazonaws.com");
+        assert_eq!(grant["Condition"]["StringEquals"]["aws:SourceAccount"], dev);
     }
     // Left alone: the excluded buckets, and the bucket logging into the team's own.
     assert_eq!(
@@ -536,6 +729,24 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     assert_eq!(
         bucket_logging(&emu, prod, "eu-west-1", "app-data").await,
         None
+    );
+    assert_eq!(
+        bucket_logging(&emu, dev, "us-east-1", "dev-audit").await,
+        None
+    );
+    assert!(
+        !classic_access_log(&emu, dev, "us-east-1", "legacy-lb")
+            .await
+            .0
+    );
+    assert!(
+        !redshift_logging(&emu, dev, "eu-west-1", "warehouse")
+            .await
+            .0
+    );
+    assert_eq!(
+        eks_log_types(&emu, prod, "us-east-1", "platform").await,
+        ["api"]
     );
     let web = access_logs(&lb_prod, &w.web).await;
     assert_eq!(web["enabled"], "false");

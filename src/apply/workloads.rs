@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
-use crate::aws::{elbv2, s3_logging, ssm, AccountSession, Aws, AwsResult};
+use crate::aws::{eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws, AwsResult};
 use crate::plan::workloads::Configure;
 use crate::render::Component;
 use crate::workload::{LogSetting, ResourceType};
@@ -71,6 +71,15 @@ pub async fn set(
         }
         ResourceType::Alb | ResourceType::Nlb => {
             elbv2::set_access_logs(aws, session, region, resource_id, setting).await
+        }
+        ResourceType::ClassicElb => {
+            elb::set_access_logs(aws, session, region, resource_id, setting).await
+        }
+        ResourceType::RedshiftCluster => {
+            redshift::set_logging(aws, session, region, resource_id, setting).await
+        }
+        ResourceType::EksCluster => {
+            eks::set_logging(aws, session, region, resource_id, setting).await
         }
     }
 }

@@ -121,6 +121,7 @@ pub async fn access_logs(
         enabled: attribute(ENABLED).as_deref() == Some("true"),
         destination: attribute(BUCKET),
         prefix: attribute(PREFIX),
+        types: Vec::new(),
     })
 }
 

@@ -9,11 +9,14 @@ pub mod cfn;
 pub mod cloudtrail;
 pub mod configservice;
 pub mod ec2;
+pub mod eks;
+pub mod elb;
 pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
 pub mod monitoring;
 pub mod org;
+pub mod redshift;
 pub mod resolver;
 pub mod s3;
 pub mod s3_logging;
@@ -442,6 +445,21 @@ impl Aws {
         /// Elastic Load Balancing v2 (Application and Network load balancers).
         elbv2,
         aws_sdk_elasticloadbalancingv2
+    );
+    regional_client!(
+        /// Classic Elastic Load Balancing.
+        elb,
+        aws_sdk_elasticloadbalancing
+    );
+    regional_client!(
+        /// Redshift.
+        redshift,
+        aws_sdk_redshift
+    );
+    regional_client!(
+        /// EKS.
+        eks,
+        aws_sdk_eks
     );
 
     /// IAM, a global service answered in us-east-1.

@@ -94,6 +94,7 @@ pub async fn bucket_logging(
             enabled: true,
             destination: Some(l.target_bucket().to_owned()),
             prefix: Some(l.target_prefix().to_owned()),
+            types: Vec::new(),
         },
         None => LogSetting::off(),
     })

@@ -19,6 +19,8 @@ pub const ANALYSIS_IMAGES: &str = "IR-FOR-4";
 pub const ALARMS: &str = "IR-ALARM-1";
 pub const WORKLOAD_S3: &str = "IR-WL-1";
 pub const WORKLOAD_ELB: &str = "IR-WL-2";
+pub const WORKLOAD_REDSHIFT: &str = "IR-WL-3";
+pub const WORKLOAD_EKS: &str = "IR-WL-4";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -159,7 +161,7 @@ pub const CATALOG: &[Control] = &[
     },
     Control {
         id: WORKLOAD_ELB,
-        title: "Every Application and Network load balancer has access logs on",
+        title: "Every load balancer (Application, Network, Classic) has access logs on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
         reads: &[
@@ -168,6 +170,22 @@ pub const CATALOG: &[Control] = &[
             "elasticloadbalancing:DescribeLoadBalancerAttributes",
         ],
         remediation: "Plan and apply (workload_logging): irready turns access logs on into its bucket in the load balancer's region.",
+    },
+    Control {
+        id: WORKLOAD_REDSHIFT,
+        title: "Every Redshift cluster has audit logging on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["redshift:DescribeClusters", "redshift:DescribeLoggingStatus"],
+        remediation: "Plan and apply (workload_logging): irready turns audit logging on into its bucket in the cluster's region.",
+    },
+    Control {
+        id: WORKLOAD_EKS,
+        title: "Every EKS cluster logs every control-plane log type",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["eks:ListClusters", "eks:DescribeCluster"],
+        remediation: "Plan and apply (workload_logging): irready turns on the api, audit, authenticator, controllerManager and scheduler logs.",
     },
 ];
 

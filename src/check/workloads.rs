@@ -144,7 +144,7 @@ pub fn evaluate(env: &Environment, controls: &[&Control], observed: &Observed) -
 }
 
 fn labels(kind: WorkloadKind) -> String {
-    let types: Vec<&str> = [ResourceType::S3Bucket, ResourceType::Alb, ResourceType::Nlb]
+    let types: Vec<&str> = ResourceType::ALL
         .into_iter()
         .filter(|t| t.kind() == kind)
         .map(ResourceType::label)

@@ -154,7 +154,8 @@ pub(super) async fn destroy(
     let plan = &destroy.plan;
     debug_assert!(plan.stacks.iter().all(|s| s.action == StackAction::Delete));
     let exercises = exercises(&destroy);
-    if plan.stacks.is_empty() && exercises.is_empty() {
+    // Workload settings are put back even where no destination stack is left.
+    if plan.stacks.is_empty() && exercises.is_empty() && env.workload_logging.is_none() {
         for error in &plan.errors {
             eprintln!("error: {}: {}", error.target, error.message);
         }
@@ -219,12 +220,19 @@ pub(super) async fn destroy(
         progress.finish(addr, true, "exercise removed");
     }
     // The workloads' own settings first, while their destinations still exist.
-    let restored_targets: Vec<crate::addr::Target> = plan
+    let mut restored_targets: std::collections::BTreeSet<crate::addr::Target> = plan
         .stacks
         .iter()
         .filter(|s| s.component == crate::render::Component::WorkloadLogging)
         .map(|s| s.addr.target())
         .collect();
+    if let Some(spec) = &env.workload_logging {
+        restored_targets.extend(crate::discover::workloads::targets(
+            spec,
+            &destroy.discovery.scope,
+        ));
+    }
+    let restored_targets: Vec<crate::addr::Target> = restored_targets.into_iter().collect();
     let restored = apply::workloads::restore_all(
         aws,
         &destroy.discovery,

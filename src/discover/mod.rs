@@ -299,11 +299,17 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
                 }
             }
             Component::OrgLogging => entry.existing.trails = true,
-            Component::WorkloadLogging => entry.workloads = true,
+            // Read wherever workload logging goes, destination stack or not (below).
+            Component::WorkloadLogging => {}
             Component::Access
             | Component::Alarms
             | Component::BreakglassAlerts
             | Component::ForensicCore => {}
+        }
+    }
+    if let Some(spec) = &env.workload_logging {
+        for target in workloads::targets(spec, scope) {
+            needs.entry(target).or_default().workloads = true;
         }
     }
     needs

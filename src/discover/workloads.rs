@@ -5,7 +5,7 @@
 //! destinations) are not workloads: a destination never logs into itself.
 
 use crate::addr::Target;
-use crate::aws::{elbv2, s3_logging, AccountSession, Aws, AwsResult};
+use crate::aws::{eks, elb, elbv2, redshift, s3_logging, AccountSession, Aws, AwsResult};
 use crate::config::WorkloadLoggingSpec;
 use crate::workload::{ResourceType, Workload, WorkloadKind};
 
@@ -45,6 +45,42 @@ pub async fn read(
                 name: lb.name,
                 tags: lb.tags,
                 logging: lb.access_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Elb) {
+        for lb in elb::load_balancers(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::ClassicElb,
+                id: lb.name.clone(),
+                name: lb.name,
+                tags: lb.tags,
+                logging: lb.access_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Redshift) {
+        for cluster in redshift::clusters(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::RedshiftCluster,
+                id: cluster.id.clone(),
+                name: cluster.id,
+                tags: cluster.tags,
+                logging: cluster.audit_logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Eks) {
+        for cluster in eks::clusters(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::EksCluster,
+                id: cluster.name.clone(),
+                name: cluster.name,
+                tags: cluster.tags,
+                logging: cluster.control_plane_logs,
             });
         }
     }

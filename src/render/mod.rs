@@ -329,7 +329,11 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
             }
         }
     }
-    if let Some(spec) = &env.workload_logging {
+    let destinations = env
+        .workload_logging
+        .as_ref()
+        .filter(|spec| spec.kinds.iter().any(|k| k.has_destination()));
+    if let Some(spec) = destinations {
         for target in crate::discover::workloads::targets(spec, scope) {
             out.push(place(Component::WorkloadLogging, target));
         }

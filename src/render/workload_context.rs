@@ -65,5 +65,8 @@ pub fn build(env: &Environment, target: &Target) -> Value {
             b["principal"] = elb_log_principal(target.region.as_str());
             b
         }),
+        "redshift": spec
+            .wants(WorkloadKind::Redshift)
+            .then(|| bucket(&names.redshift_audit_logs)),
     })
 }

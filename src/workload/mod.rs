@@ -22,15 +22,21 @@ pub enum WorkloadKind {
     S3,
     /// Access logs of Application, Network and Classic load balancers.
     Elb,
+    /// Redshift audit logs (connections, user activity, queries).
+    Redshift,
+    /// EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler).
+    Eks,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 2] = [Self::S3, Self::Elb];
+    pub const ALL: [WorkloadKind; 4] = [Self::S3, Self::Elb, Self::Redshift, Self::Eks];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::S3 => "s3",
             Self::Elb => "elb",
+            Self::Redshift => "redshift",
+            Self::Eks => "eks",
         }
     }
 
@@ -38,11 +44,22 @@ impl WorkloadKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// Whether irready deploys a destination for this kind (a bucket in the
+    /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
+    pub fn has_destination(self) -> bool {
+        match self {
+            Self::S3 | Self::Elb | Self::Redshift => true,
+            Self::Eks => false,
+        }
+    }
+
     /// The readiness control that judges this kind.
     pub fn control(self) -> &'static str {
         match self {
             Self::S3 => crate::check::controls::WORKLOAD_S3,
             Self::Elb => crate::check::controls::WORKLOAD_ELB,
+            Self::Redshift => crate::check::controls::WORKLOAD_REDSHIFT,
+            Self::Eks => crate::check::controls::WORKLOAD_EKS,
         }
     }
 }
@@ -60,13 +77,27 @@ pub enum ResourceType {
     S3Bucket,
     Alb,
     Nlb,
+    ClassicElb,
+    RedshiftCluster,
+    EksCluster,
 }
 
 impl ResourceType {
+    pub const ALL: [ResourceType; 6] = [
+        Self::S3Bucket,
+        Self::Alb,
+        Self::Nlb,
+        Self::ClassicElb,
+        Self::RedshiftCluster,
+        Self::EksCluster,
+    ];
+
     pub fn kind(self) -> WorkloadKind {
         match self {
             Self::S3Bucket => WorkloadKind::S3,
-            Self::Alb | Self::Nlb => WorkloadKind::Elb,
+            Self::Alb | Self::Nlb | Self::ClassicElb => WorkloadKind::Elb,
+            Self::RedshiftCluster => WorkloadKind::Redshift,
+            Self::EksCluster => WorkloadKind::Eks,
         }
     }
 
@@ -76,6 +107,9 @@ impl ResourceType {
             Self::S3Bucket => "S3 bucket",
             Self::Alb => "ALB",
             Self::Nlb => "NLB",
+            Self::ClassicElb => "Classic ELB",
+            Self::RedshiftCluster => "Redshift cluster",
+            Self::EksCluster => "EKS cluster",
         }
     }
 
@@ -83,7 +117,9 @@ impl ResourceType {
     pub fn setting(self) -> &'static str {
         match self {
             Self::S3Bucket => "server_access_logs",
-            Self::Alb | Self::Nlb => "access_logs",
+            Self::Alb | Self::Nlb | Self::ClassicElb => "access_logs",
+            Self::RedshiftCluster => "audit_logging",
+            Self::EksCluster => "control_plane_logs",
         }
     }
 }
@@ -97,6 +133,9 @@ pub struct LogSetting {
     pub destination: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// The log types on, where the service has several (EKS), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
 }
 
 impl LogSetting {
@@ -109,7 +148,15 @@ impl LogSetting {
             enabled: true,
             destination: Some(bucket.to_owned()),
             prefix: Some(prefix.to_owned()),
+            types: Vec::new(),
         }
+    }
+
+    /// Whether this setting gives everything `wanted` asks for.
+    pub fn meets(&self, wanted: &LogSetting) -> bool {
+        self.enabled
+            && self.destination == wanted.destination
+            && wanted.types.iter().all(|t| self.types.contains(t))
     }
 }
 
@@ -117,7 +164,8 @@ impl fmt::Display for LogSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.enabled, &self.destination) {
             (false, _) => f.write_str("off"),
-            (true, None) => f.write_str("on"),
+            (true, None) if self.types.is_empty() => f.write_str("on"),
+            (true, None) => write!(f, "on ({})", self.types.join(", ")),
             (true, Some(bucket)) => match self.prefix.as_deref().filter(|p| !p.is_empty()) {
                 Some(prefix) => write!(f, "on (bucket {bucket}, prefix {prefix})"),
                 None => write!(f, "on (bucket {bucket})"),
@@ -159,6 +207,8 @@ pub struct DestinationNames {
     pub s3_access_logs: String,
     /// Where load balancer access logs go: the load balancer's region.
     pub elb_access_logs: String,
+    /// Where Redshift audit logs go: the cluster's region.
+    pub redshift_audit_logs: String,
 }
 
 impl DestinationNames {
@@ -167,12 +217,17 @@ impl DestinationNames {
         Self {
             s3_access_logs: format!("irready-{env_name}-s3-logs-{suffix}"),
             elb_access_logs: format!("irready-{env_name}-elb-logs-{suffix}"),
+            redshift_audit_logs: format!("irready-{env_name}-rs-logs-{suffix}"),
         }
     }
 
     /// Every destination bucket: they never log into themselves.
-    pub fn buckets(&self) -> [&str; 2] {
-        [&self.s3_access_logs, &self.elb_access_logs]
+    pub fn buckets(&self) -> [&str; 3] {
+        [
+            &self.s3_access_logs,
+            &self.elb_access_logs,
+            &self.redshift_audit_logs,
+        ]
     }
 }
 
@@ -183,11 +238,29 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
         ResourceType::S3Bucket => {
             LogSetting::to_bucket(&names.s3_access_logs, &format!("{}/", workload.name))
         }
-        ResourceType::Alb | ResourceType::Nlb => {
+        ResourceType::Alb | ResourceType::Nlb | ResourceType::ClassicElb => {
             LogSetting::to_bucket(&names.elb_access_logs, &workload.name)
         }
+        ResourceType::RedshiftCluster => {
+            LogSetting::to_bucket(&names.redshift_audit_logs, &format!("{}/", workload.name))
+        }
+        ResourceType::EksCluster => LogSetting {
+            enabled: true,
+            destination: None,
+            prefix: None,
+            types: EKS_LOG_TYPES.iter().map(|t| (*t).to_owned()).collect(),
+        },
     }
 }
+
+/// Every EKS control-plane log type, sorted.
+pub const EKS_LOG_TYPES: &[&str] = &[
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
 
 /// How a workload measures up against the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,7 +282,7 @@ pub fn judge(env: &Environment, spec: &WorkloadLoggingSpec, workload: &Workload)
     }
     let wanted = desired(&env.name, workload);
     let current = &workload.logging;
-    if current.enabled && current.destination == wanted.destination {
+    if current.meets(&wanted) {
         return Judgement::Logging;
     }
     if current.enabled
