@@ -31,6 +31,7 @@ struct Workloads {
     dev: String,
     web: String,
     api: String,
+    rest_api: String,
 }
 
 async fn classic(
@@ -120,6 +121,84 @@ async fn eks_log_types(emu: &Emulator, account: &str, region: &str, name: &str) 
         .collect();
     types.sort();
     types
+}
+
+async fn apigateway(emu: &Emulator, account: &str, region: &str) -> aws_sdk_apigateway::Client {
+    emu.regional(account, region, aws_sdk_apigateway::Client::new)
+        .await
+}
+
+/// A REST API `orders` with a `prod` stage, its id.
+async fn make_rest_api(emu: &Emulator, account: &str, region: &str) -> String {
+    let client = apigateway(emu, account, region).await;
+    let api = client
+        .create_rest_api()
+        .name("orders")
+        .send()
+        .await
+        .unwrap();
+    let api = api.id().unwrap().to_owned();
+    let resources = client
+        .get_resources()
+        .rest_api_id(&api)
+        .send()
+        .await
+        .unwrap();
+    let root = resources.items()[0].id().unwrap().to_owned();
+    client
+        .put_method()
+        .rest_api_id(&api)
+        .resource_id(&root)
+        .http_method("GET")
+        .authorization_type("NONE")
+        .send()
+        .await
+        .unwrap();
+    client
+        .put_integration()
+        .rest_api_id(&api)
+        .resource_id(&root)
+        .http_method("GET")
+        .r#type(aws_sdk_apigateway::types::IntegrationType::Mock)
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_deployment()
+        .rest_api_id(&api)
+        .stage_name("prod")
+        .send()
+        .await
+        .unwrap();
+    api
+}
+
+/// The stage's access log destination and the execution logging level of every method.
+async fn stage_logging(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    api: &str,
+) -> (Option<String>, Option<String>) {
+    let stage = apigateway(emu, account, region)
+        .await
+        .get_stage()
+        .rest_api_id(api)
+        .stage_name("prod")
+        .send()
+        .await
+        .unwrap();
+    (
+        stage
+            .access_log_settings()
+            .and_then(|a| a.destination_arn())
+            .map(str::to_owned),
+        stage
+            .method_settings()
+            .and_then(|m| m.get("*/*"))
+            .and_then(|s| s.logging_level())
+            .map(str::to_owned),
+    )
 }
 
 const ALL_EKS_LOGS: [&str; 5] = [
@@ -303,7 +382,9 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .send()
         .await
         .unwrap();
+    let rest_api = make_rest_api(emu, &prod, "eu-west-1").await;
     Workloads {
+        rest_api,
         prod,
         dev,
         web,
@@ -456,6 +537,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("{dev}/us-east-1 classic_elb legacy-lb"),
             format!("{dev}/eu-west-1 redshift_cluster warehouse"),
             format!("{prod}/us-east-1 eks_cluster platform"),
+            format!("{prod}/eu-west-1 rest_api_stage orders/prod"),
         ])
     );
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
@@ -513,7 +595,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         assert!(text.stdout.contains(&line), "`{line}` not in:\n{}", text.stdout);
     }
     assert!(
-        text.stdout.contains("7 workload settings to configure"),
+        text.stdout.contains("8 workload settings to configure"),
         "{}",
         text.stdout
     );
@@ -536,6 +618,12 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-2 {dev}/us-east-1 legacy-lb"),
             format!("IR-WL-3 {dev}/eu-west-1 warehouse"),
             format!("IR-WL-4 {prod}/us-east-1 platform"),
+            format!("IR-WL-5 {prod}/eu-west-1 orders/prod"),
+            // No CloudWatch role in any API Gateway account yet.
+            format!("IR-WL-5 {prod}/eu-west-1 settings"),
+            format!("IR-WL-5 {prod}/us-east-1 settings"),
+            format!("IR-WL-5 {dev}/eu-west-1 settings"),
+            format!("IR-WL-5 {dev}/us-east-1 settings"),
         ])
     );
     let report = check.json();
@@ -599,6 +687,49 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         assert_eq!(grant["Principal"]["Service"], "redshift.amazonaws.com");
         assert_eq!(grant["Condition"]["StringEquals"]["aws:SourceAccount"], dev);
     }
+    // API Gateway: the account's CloudWatch role (the stack's, read back through IAM),
+    // the stage's access logs into irready's log group and INFO execution logs.
+    let role_name = "irready-wl-apigw-logs-eu-west-1";
+    let account = apigateway(&emu, prod, "eu-west-1")
+        .await
+        .get_account()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        account.cloudwatch_role_arn(),
+        Some(format!("arn:aws:iam::{prod}:role/{role_name}").as_str())
+    );
+    let role = emu
+        .iam(prod)
+        .await
+        .get_role()
+        .role_name(role_name)
+        .send()
+        .await
+        .unwrap();
+    let trust = urlencoding::decode(role.role().unwrap().assume_role_policy_document().unwrap())
+        .unwrap()
+        .into_owned();
+    assert!(trust.contains("apigateway.amazonaws.com"), "{trust}");
+    assert_eq!(
+        stage_logging(&emu, prod, "eu-west-1", &w.rest_api).await,
+        (
+            Some(format!(
+                "arn:aws:logs:eu-west-1:{prod}:log-group:irready-wl-apigateway-access-logs"
+            )),
+            Some("INFO".to_owned())
+        )
+    );
+    let groups = emu
+        .regional(prod, "eu-west-1", aws_sdk_cloudwatchlogs::Client::new)
+        .await
+        .describe_log_groups()
+        .log_group_name_prefix("irready-wl-apigateway-access-logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups()[0].retention_in_days(), Some(90));
     // Left alone: the excluded buckets, and the bucket logging into the team's own.
     assert_eq!(
         bucket_logging(&emu, prod, "eu-west-1", "legacy-exports").await,
@@ -747,6 +878,10 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     assert_eq!(
         eks_log_types(&emu, prod, "us-east-1", "platform").await,
         ["api"]
+    );
+    assert_eq!(
+        stage_logging(&emu, prod, "eu-west-1", &w.rest_api).await,
+        (None, Some("OFF".to_owned()))
     );
     let web = access_logs(&lb_prod, &w.web).await;
     assert_eq!(web["enabled"], "false");

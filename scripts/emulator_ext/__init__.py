@@ -19,6 +19,7 @@ from . import cfn
 _MODULES = tuple(
     importlib.import_module(f".{name}", __name__)
     for name in (
+        "apigateway_account",
         "cfn_attributes",
         "cfn_intrinsics",
         "cfn_stacks",

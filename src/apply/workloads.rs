@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
-use crate::aws::{eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws, AwsResult};
+use crate::aws::{
+    apigateway, eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws, AwsError,
+    AwsResult,
+};
 use crate::plan::workloads::Configure;
 use crate::render::Component;
 use crate::workload::{LogSetting, ResourceType};
@@ -81,6 +84,19 @@ pub async fn set(
         ResourceType::EksCluster => {
             eks::set_logging(aws, session, region, resource_id, setting).await
         }
+        ResourceType::RestApiStage => {
+            let (api, stage) = resource_id.split_once('/').ok_or_else(|| {
+                AwsError::other(
+                    "apigateway:UpdateStage",
+                    format!("`{resource_id}` is not api/stage"),
+                )
+            })?;
+            apigateway::set_stage_logging(aws, session, region, api, stage, setting).await
+        }
+        ResourceType::ApiGatewayAccount => Err(AwsError::other(
+            "apigateway:UpdateAccount",
+            "the CloudWatch role is set by the workload-logging stack, not configured",
+        )),
     }
 }
 

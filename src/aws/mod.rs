@@ -5,6 +5,7 @@
 //! Everything else speaks `AccountId`, `Region` and the typed results of the functions
 //! in the submodules.
 
+pub mod apigateway;
 pub mod cfn;
 pub mod cloudtrail;
 pub mod configservice;
@@ -460,6 +461,11 @@ impl Aws {
         /// EKS.
         eks,
         aws_sdk_eks
+    );
+    regional_client!(
+        /// API Gateway (REST APIs).
+        apigateway,
+        aws_sdk_apigateway
     );
 
     /// IAM, a global service answered in us-east-1.

@@ -21,6 +21,7 @@ pub const WORKLOAD_S3: &str = "IR-WL-1";
 pub const WORKLOAD_ELB: &str = "IR-WL-2";
 pub const WORKLOAD_REDSHIFT: &str = "IR-WL-3";
 pub const WORKLOAD_EKS: &str = "IR-WL-4";
+pub const WORKLOAD_APIGATEWAY: &str = "IR-WL-5";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -186,6 +187,14 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Workload,
         reads: &["eks:ListClusters", "eks:DescribeCluster"],
         remediation: "Plan and apply (workload_logging): irready turns on the api, audit, authenticator, controllerManager and scheduler logs.",
+    },
+    Control {
+        id: WORKLOAD_APIGATEWAY,
+        title: "API Gateway has a CloudWatch role, and every REST API stage has access logs and INFO execution logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["apigateway:GetAccount", "apigateway:GetRestApis", "apigateway:GetStages"],
+        remediation: "Plan and apply (workload_logging): irready sets the account's CloudWatch role where none is set, and turns the stages' logs on into its log group.",
     },
 ];
 

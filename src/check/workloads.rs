@@ -119,6 +119,11 @@ pub fn evaluate(env: &Environment, controls: &[&Control], observed: &Observed) -
                             workload.logging
                         ),
                     ),
+                    Judgement::Configure(_)
+                        if workload.resource_type == ResourceType::ApiGatewayAccount =>
+                    {
+                        (Status::Fail, format!("{what} has no CloudWatch role"))
+                    }
                     Judgement::Configure(_) if workload.logging.enabled => (
                         Status::Fail,
                         format!(

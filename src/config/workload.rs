@@ -156,12 +156,8 @@ impl Resolver {
             }
         }
         let retention_days = raw.retention_days.unwrap_or(DEFAULT_WORKLOAD_LOG_DAYS);
-        if !(1..=3653).contains(&retention_days) {
-            self.error(
-                &format!("{AT}.retention_days"),
-                format!("{retention_days} days: keep logs between 1 and 3653 days"),
-            );
-        }
+        // Also the retention of the API Gateway access log group.
+        self.retention(&format!("{AT}.retention_days"), retention_days);
         let existing_destinations = match raw.existing_destinations.as_deref() {
             None | Some("keep") => ExistingDestinations::Keep,
             Some("replace") => ExistingDestinations::Replace,

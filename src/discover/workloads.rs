@@ -5,9 +5,11 @@
 //! destinations) are not workloads: a destination never logs into itself.
 
 use crate::addr::Target;
-use crate::aws::{eks, elb, elbv2, redshift, s3_logging, AccountSession, Aws, AwsResult};
+use crate::aws::{
+    apigateway, eks, elb, elbv2, redshift, s3_logging, AccountSession, Aws, AwsResult,
+};
 use crate::config::WorkloadLoggingSpec;
-use crate::workload::{ResourceType, Workload, WorkloadKind};
+use crate::workload::{LogSetting, ResourceType, Workload, WorkloadKind};
 
 /// Bucket names irready gives its own buckets.
 pub const OWN_BUCKET_PREFIX: &str = "irready-";
@@ -81,6 +83,32 @@ pub async fn read(
                 name: cluster.name,
                 tags: cluster.tags,
                 logging: cluster.control_plane_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Apigateway) {
+        let role = apigateway::account_role(aws, session, region).await?;
+        found.push(Workload {
+            target: target.clone(),
+            resource_type: ResourceType::ApiGatewayAccount,
+            id: "account".to_owned(),
+            name: "settings".to_owned(),
+            tags: Default::default(),
+            logging: LogSetting {
+                enabled: role.is_some(),
+                destination: role,
+                prefix: None,
+                types: Vec::new(),
+            },
+        });
+        for stage in apigateway::stages(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::RestApiStage,
+                id: format!("{}/{}", stage.api_id, stage.stage),
+                name: format!("{}/{}", stage.api_name, stage.stage),
+                tags: stage.tags,
+                logging: stage.logging,
             });
         }
     }

@@ -113,6 +113,9 @@ pub fn plan<'a>(
                     ),
                 )),
                 Judgement::Excluded(reason) => out.excluded.push(left(workload, reason)),
+                // The stack sets the CloudWatch role where none is set.
+                Judgement::Configure(_)
+                    if workload.resource_type == ResourceType::ApiGatewayAccount => {}
                 Judgement::Configure(after) => {
                     let before = workload.logging.clone();
                     let replaces = before

@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 
 use crate::addr::Target;
 use crate::config::Environment;
-use crate::workload::{DestinationNames, WorkloadKind};
+use crate::discover::TargetState;
+use crate::workload::{is_own_role, DestinationNames, ResourceType, WorkloadKind};
 
 /// The account Elastic Load Balancing writes access logs from, per region, for regions
 /// that predate August 2022. Newer regions take the log delivery service principal.
@@ -45,7 +46,7 @@ pub fn elb_log_principal(region: &str) -> Value {
     }
 }
 
-pub fn build(env: &Environment, target: &Target) -> Value {
+pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
     let spec = env
         .workload_logging
         .as_ref()
@@ -64,6 +65,22 @@ pub fn build(env: &Environment, target: &Target) -> Value {
             let mut b = bucket(&names.elb_access_logs);
             b["principal"] = elb_log_principal(target.region.as_str());
             b
+        }),
+        "apigateway": spec.wants(WorkloadKind::Apigateway).then(|| {
+            // A CloudWatch role set outside irready is kept: the stack sets one only
+            // where none is set, or where it is irready's own.
+            let foreign_role = facts.workloads.iter().any(|w| {
+                w.resource_type == ResourceType::ApiGatewayAccount
+                    && w.logging
+                        .destination
+                        .as_deref()
+                        .is_some_and(|role| !is_own_role(&env.name, target, role))
+            });
+            json!({
+                "log_group": names.apigateway_access_logs,
+                "role_name": names.apigateway_role,
+                "account": !foreign_role,
+            })
         }),
         "redshift": spec
             .wants(WorkloadKind::Redshift)

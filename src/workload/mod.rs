@@ -26,10 +26,19 @@ pub enum WorkloadKind {
     Redshift,
     /// EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler).
     Eks,
+    /// API Gateway REST API stages: access logs and execution logs, and the account's
+    /// CloudWatch role they need.
+    Apigateway,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 4] = [Self::S3, Self::Elb, Self::Redshift, Self::Eks];
+    pub const ALL: [WorkloadKind; 5] = [
+        Self::S3,
+        Self::Elb,
+        Self::Redshift,
+        Self::Eks,
+        Self::Apigateway,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +46,7 @@ impl WorkloadKind {
             Self::Elb => "elb",
             Self::Redshift => "redshift",
             Self::Eks => "eks",
+            Self::Apigateway => "apigateway",
         }
     }
 
@@ -48,7 +58,7 @@ impl WorkloadKind {
     /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
     pub fn has_destination(self) -> bool {
         match self {
-            Self::S3 | Self::Elb | Self::Redshift => true,
+            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway => true,
             Self::Eks => false,
         }
     }
@@ -60,6 +70,7 @@ impl WorkloadKind {
             Self::Elb => crate::check::controls::WORKLOAD_ELB,
             Self::Redshift => crate::check::controls::WORKLOAD_REDSHIFT,
             Self::Eks => crate::check::controls::WORKLOAD_EKS,
+            Self::Apigateway => crate::check::controls::WORKLOAD_APIGATEWAY,
         }
     }
 }
@@ -80,16 +91,22 @@ pub enum ResourceType {
     ClassicElb,
     RedshiftCluster,
     EksCluster,
+    RestApiStage,
+    /// The account and region's API Gateway settings: the CloudWatch role. Set by the
+    /// workload-logging stack, never by a configure action.
+    ApiGatewayAccount,
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 6] = [
+    pub const ALL: [ResourceType; 8] = [
         Self::S3Bucket,
         Self::Alb,
         Self::Nlb,
         Self::ClassicElb,
         Self::RedshiftCluster,
         Self::EksCluster,
+        Self::RestApiStage,
+        Self::ApiGatewayAccount,
     ];
 
     pub fn kind(self) -> WorkloadKind {
@@ -98,6 +115,7 @@ impl ResourceType {
             Self::Alb | Self::Nlb | Self::ClassicElb => WorkloadKind::Elb,
             Self::RedshiftCluster => WorkloadKind::Redshift,
             Self::EksCluster => WorkloadKind::Eks,
+            Self::RestApiStage | Self::ApiGatewayAccount => WorkloadKind::Apigateway,
         }
     }
 
@@ -110,6 +128,8 @@ impl ResourceType {
             Self::ClassicElb => "Classic ELB",
             Self::RedshiftCluster => "Redshift cluster",
             Self::EksCluster => "EKS cluster",
+            Self::RestApiStage => "REST API stage",
+            Self::ApiGatewayAccount => "API Gateway account",
         }
     }
 
@@ -120,6 +140,8 @@ impl ResourceType {
             Self::Alb | Self::Nlb | Self::ClassicElb => "access_logs",
             Self::RedshiftCluster => "audit_logging",
             Self::EksCluster => "control_plane_logs",
+            Self::RestApiStage => "access_and_execution_logs",
+            Self::ApiGatewayAccount => "cloudwatch_role",
         }
     }
 }
@@ -128,12 +150,14 @@ impl ResourceType {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogSetting {
     pub enabled: bool,
-    /// The destination: a bucket name.
+    /// The destination: a bucket name, or an ARN (log group, role).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
+    /// The key prefix in a bucket; for API Gateway access logs, their format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// The log types on, where the service has several (EKS), sorted.
+    /// The log types on, where the service has several (EKS), sorted; for API Gateway,
+    /// the execution logging level (`ERROR`, `INFO`), empty when off.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
 }
@@ -162,14 +186,24 @@ impl LogSetting {
 
 impl fmt::Display for LogSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.enabled, &self.destination) {
-            (false, _) => f.write_str("off"),
-            (true, None) if self.types.is_empty() => f.write_str("on"),
-            (true, None) => write!(f, "on ({})", self.types.join(", ")),
-            (true, Some(bucket)) => match self.prefix.as_deref().filter(|p| !p.is_empty()) {
-                Some(prefix) => write!(f, "on (bucket {bucket}, prefix {prefix})"),
-                None => write!(f, "on (bucket {bucket})"),
-            },
+        let mut parts = Vec::new();
+        if let Some(destination) = &self.destination {
+            if destination.starts_with("arn:") {
+                // An ARN names a log group or a role; a format is not worth a line.
+                parts.push(destination.clone());
+            } else {
+                parts.push(format!("bucket {destination}"));
+                if let Some(prefix) = self.prefix.as_deref().filter(|p| !p.is_empty()) {
+                    parts.push(format!("prefix {prefix}"));
+                }
+            }
+        }
+        parts.extend(self.types.iter().cloned());
+        match (self.enabled, parts.is_empty()) {
+            (false, _) if self.types.is_empty() => f.write_str("off"),
+            (false, _) => write!(f, "off ({})", self.types.join(", ")),
+            (true, true) => f.write_str("on"),
+            (true, false) => write!(f, "on ({})", parts.join(", ")),
         }
     }
 }
@@ -209,6 +243,11 @@ pub struct DestinationNames {
     pub elb_access_logs: String,
     /// Where Redshift audit logs go: the cluster's region.
     pub redshift_audit_logs: String,
+    /// The log group of API Gateway access logs.
+    pub apigateway_access_logs: String,
+    /// The role API Gateway writes CloudWatch Logs with, one per region (IAM names are
+    /// account-wide).
+    pub apigateway_role: String,
 }
 
 impl DestinationNames {
@@ -218,6 +257,8 @@ impl DestinationNames {
             s3_access_logs: format!("irready-{env_name}-s3-logs-{suffix}"),
             elb_access_logs: format!("irready-{env_name}-elb-logs-{suffix}"),
             redshift_audit_logs: format!("irready-{env_name}-rs-logs-{suffix}"),
+            apigateway_access_logs: format!("irready-{env_name}-apigateway-access-logs"),
+            apigateway_role: format!("irready-{env_name}-apigw-logs-{}", target.region),
         }
     }
 
@@ -244,6 +285,22 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
         ResourceType::RedshiftCluster => {
             LogSetting::to_bucket(&names.redshift_audit_logs, &format!("{}/", workload.name))
         }
+        ResourceType::RestApiStage => LogSetting {
+            enabled: true,
+            destination: Some(format!(
+                "arn:aws:logs:{}:{}:log-group:{}",
+                workload.target.region, workload.target.account, names.apigateway_access_logs
+            )),
+            prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
+            types: vec!["INFO".to_owned()],
+        },
+        // The stack's role; judged apart (`judge`), never configured.
+        ResourceType::ApiGatewayAccount => LogSetting {
+            enabled: true,
+            destination: None,
+            prefix: None,
+            types: Vec::new(),
+        },
         ResourceType::EksCluster => LogSetting {
             enabled: true,
             destination: None,
@@ -282,6 +339,13 @@ pub fn judge(env: &Environment, spec: &WorkloadLoggingSpec, workload: &Workload)
     }
     let wanted = desired(&env.name, workload);
     let current = &workload.logging;
+    if workload.resource_type == ResourceType::ApiGatewayAccount {
+        return match &current.destination {
+            Some(role) if is_own_role(&env.name, &workload.target, role) => Judgement::Logging,
+            Some(_) => Judgement::LoggingElsewhere,
+            None => Judgement::Configure(wanted),
+        };
+    }
     if current.meets(&wanted) {
         return Judgement::Logging;
     }
@@ -292,6 +356,13 @@ pub fn judge(env: &Environment, spec: &WorkloadLoggingSpec, workload: &Workload)
         return Judgement::LoggingElsewhere;
     }
     Judgement::Configure(wanted)
+}
+
+/// Whether `role` (an ARN) is the CloudWatch role of irready's workload-logging stack
+/// in `target`.
+pub fn is_own_role(env_name: &str, target: &Target, role: &str) -> bool {
+    let name = DestinationNames::new(env_name, target).apigateway_role;
+    role.rsplit('/').next() == Some(name.as_str())
 }
 
 /// Why the environment leaves `workload` alone, if it does.
