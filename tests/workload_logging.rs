@@ -32,6 +32,8 @@ struct Workloads {
     web: String,
     api: String,
     rest_api: String,
+    shop_acl: String,
+    edge_acl: String,
 }
 
 async fn classic(
@@ -199,6 +201,66 @@ async fn stage_logging(
             .and_then(|s| s.logging_level())
             .map(str::to_owned),
     )
+}
+
+async fn wafv2(emu: &Emulator, account: &str, region: &str) -> aws_sdk_wafv2::Client {
+    emu.regional(account, region, aws_sdk_wafv2::Client::new)
+        .await
+}
+
+/// A web ACL that allows everything, its ARN.
+async fn make_web_acl(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    name: &str,
+    cloudfront: bool,
+) -> String {
+    use aws_sdk_wafv2::types::{AllowAction, DefaultAction, Scope, VisibilityConfig};
+    let out = wafv2(emu, account, region)
+        .await
+        .create_web_acl()
+        .name(name)
+        .scope(if cloudfront {
+            Scope::Cloudfront
+        } else {
+            Scope::Regional
+        })
+        .default_action(
+            DefaultAction::builder()
+                .allow(AllowAction::builder().build())
+                .build(),
+        )
+        .visibility_config(
+            VisibilityConfig::builder()
+                .sampled_requests_enabled(false)
+                .cloud_watch_metrics_enabled(false)
+                .metric_name(name)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    out.summary().unwrap().arn().unwrap().to_owned()
+}
+
+/// The web ACL's logging destinations (empty without a logging configuration).
+async fn waf_logging(emu: &Emulator, account: &str, region: &str, arn: &str) -> Vec<String> {
+    match wafv2(emu, account, region)
+        .await
+        .get_logging_configuration()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
+        Ok(out) => out
+            .logging_configuration()
+            .unwrap()
+            .log_destination_configs()
+            .to_vec(),
+        Err(_) => Vec::new(),
+    }
 }
 
 const ALL_EKS_LOGS: [&str; 5] = [
@@ -383,7 +445,12 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .await
         .unwrap();
     let rest_api = make_rest_api(emu, &prod, "eu-west-1").await;
+    // A regional web ACL in prod-app, eu-west-1; a CloudFront web ACL in dev-app.
+    let shop_acl = make_web_acl(emu, &prod, "eu-west-1", "shop", false).await;
+    let edge_acl = make_web_acl(emu, &dev, "us-east-1", "edge", true).await;
     Workloads {
+        shop_acl,
+        edge_acl,
         rest_api,
         prod,
         dev,
@@ -624,6 +691,8 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-5 {prod}/us-east-1 settings"),
             format!("IR-WL-5 {dev}/eu-west-1 settings"),
             format!("IR-WL-5 {dev}/us-east-1 settings"),
+            format!("IR-WL-6 {prod}/eu-west-1 shop"),
+            format!("IR-WL-6 {dev}/us-east-1 edge (CloudFront)"),
         ])
     );
     let report = check.json();
@@ -730,6 +799,20 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         .await
         .unwrap();
     assert_eq!(groups.log_groups()[0].retention_in_days(), Some(90));
+    // WAF: each web ACL logs into irready's aws-waf-logs- log group, through the stack's
+    // logging configuration.
+    for (account, region, arn) in [
+        (prod, "eu-west-1", &w.shop_acl),
+        (dev, "us-east-1", &w.edge_acl),
+    ] {
+        assert_eq!(
+            waf_logging(&emu, account, region, arn).await,
+            [format!(
+                "arn:aws:logs:{region}:{account}:log-group:aws-waf-logs-irready-wl"
+            )],
+            "{arn}"
+        );
+    }
     // Left alone: the excluded buckets, and the bucket logging into the team's own.
     assert_eq!(
         bucket_logging(&emu, prod, "eu-west-1", "legacy-exports").await,
@@ -848,6 +931,39 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
         .expect_code(0);
 
+    // A team deletes the web ACL's logging configuration, irready's own resource: the
+    // plan shows it changed outside irready, and apply makes it again.
+    wafv2(&emu, prod, "eu-west-1")
+        .await
+        .delete_logging_configuration()
+        .resource_arn(&w.shop_acl)
+        .send()
+        .await
+        .unwrap();
+    let check = emu.irready(&["check", "-e", env, "--format", "json"]);
+    let mut expected = baseline.clone();
+    expected.insert(format!("IR-WL-6 {prod}/eu-west-1 shop"));
+    assert_eq!(failing(&check), expected);
+    let plan = plan_json(&emu, env);
+    let drift = plan["drift"].as_array().expect("drift in the plan");
+    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert_eq!(
+        drift[0]["resource_type"],
+        "AWS::WAFv2::LoggingConfiguration"
+    );
+    assert_eq!(drift[0]["change"], "logging configuration deleted");
+    assert_eq!(drift[0]["repair"]["repair"], "recreate");
+    emu.irready(&["apply", "-e", env, "--auto-approve"])
+        .expect_code(0);
+    assert_eq!(
+        waf_logging(&emu, prod, "eu-west-1", &w.shop_acl)
+            .await
+            .len(),
+        1
+    );
+    emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
+        .expect_code(0);
+
     // Destroy puts back every setting as it was before irready, the NLB's included
     // (its record was not overwritten when apply turned its logs on again).
     let destroy = emu.irready(&["destroy", "-e", env, "--auto-approve"]);
@@ -882,6 +998,15 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     assert_eq!(
         stage_logging(&emu, prod, "eu-west-1", &w.rest_api).await,
         (None, Some("OFF".to_owned()))
+    );
+    // The stacks' logging configurations went with them: the web ACLs had none before.
+    assert_eq!(
+        waf_logging(&emu, prod, "eu-west-1", &w.shop_acl).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        waf_logging(&emu, dev, "us-east-1", &w.edge_acl).await,
+        Vec::<String>::new()
     );
     let web = access_logs(&lb_prod, &w.web).await;
     assert_eq!(web["enabled"], "false");
@@ -920,6 +1045,9 @@ async fn workload_logging_templates_pass_cfn_lint() {
     let emu = Emulator::start();
     let dir = tempfile::tempdir().unwrap();
     let env = write_env(dir.path(), "wl.yaml", ENV);
+    // A web ACL, so that a logging configuration is rendered and linted too.
+    let prod = emu.accounts().await["prod-app"].clone();
+    make_web_acl(&emu, &prod, "eu-west-1", "shop", false).await;
     let out = dir.path().join("rendered");
     emu.irready(&[
         "render",

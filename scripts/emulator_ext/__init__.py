@@ -40,6 +40,7 @@ _MODULES = tuple(
         "s3_logging",
         "s3_xml_roots",
         "sns",
+        "wafv2_logging",
     )
 )
 

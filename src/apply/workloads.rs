@@ -93,9 +93,13 @@ pub async fn set(
             })?;
             apigateway::set_stage_logging(aws, session, region, api, stage, setting).await
         }
-        ResourceType::ApiGatewayAccount => Err(AwsError::other(
-            "apigateway:UpdateAccount",
-            "the CloudWatch role is set by the workload-logging stack, not configured",
+        ResourceType::ApiGatewayAccount | ResourceType::WebAcl => Err(AwsError::other(
+            "workload logging",
+            format!(
+                "the {} of a {} is set by the workload-logging stack, not configured",
+                resource_type.setting(),
+                resource_type.label()
+            ),
         )),
     }
 }

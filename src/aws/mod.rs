@@ -22,6 +22,7 @@ pub mod resolver;
 pub mod s3;
 pub mod s3_logging;
 pub mod ssm;
+pub mod wafv2;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -466,6 +467,11 @@ impl Aws {
         /// API Gateway (REST APIs).
         apigateway,
         aws_sdk_apigateway
+    );
+    regional_client!(
+        /// WAFv2.
+        wafv2,
+        aws_sdk_wafv2
     );
 
     /// IAM, a global service answered in us-east-1.

@@ -22,6 +22,7 @@ pub const WORKLOAD_ELB: &str = "IR-WL-2";
 pub const WORKLOAD_REDSHIFT: &str = "IR-WL-3";
 pub const WORKLOAD_EKS: &str = "IR-WL-4";
 pub const WORKLOAD_APIGATEWAY: &str = "IR-WL-5";
+pub const WORKLOAD_WAF: &str = "IR-WL-6";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -195,6 +196,14 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Workload,
         reads: &["apigateway:GetAccount", "apigateway:GetRestApis", "apigateway:GetStages"],
         remediation: "Plan and apply (workload_logging): irready sets the account's CloudWatch role where none is set, and turns the stages' logs on into its log group.",
+    },
+    Control {
+        id: WORKLOAD_WAF,
+        title: "Every WAFv2 web ACL (regional, and CloudFront's in us-east-1) has logging on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["wafv2:ListWebACLs", "wafv2:ListTagsForResource", "wafv2:GetLoggingConfiguration"],
+        remediation: "Plan and apply (workload_logging): irready's stack adds a logging configuration into its aws-waf-logs- log group.",
     },
 ];
 

@@ -119,6 +119,9 @@ pub fn evaluate(env: &Environment, controls: &[&Control], observed: &Observed) -
                             workload.logging
                         ),
                     ),
+                    Judgement::Configure(_) if workload.resource_type == ResourceType::WebAcl => {
+                        (Status::Fail, format!("{what} has no logging configuration"))
+                    }
                     Judgement::Configure(_)
                         if workload.resource_type == ResourceType::ApiGatewayAccount =>
                     {

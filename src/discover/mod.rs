@@ -362,6 +362,7 @@ async fn read_target(
         (Component::OrgLogging, needs.existing.any()),
         (Component::RegionalBaseline, needs.existing.any()),
         (Component::Access, env.access.is_some()),
+        (Component::WorkloadLogging, needs.workloads),
     ];
     for (component, wanted) in watched {
         let name = component.stack_name(&env.name);

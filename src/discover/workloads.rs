@@ -6,7 +6,7 @@
 
 use crate::addr::Target;
 use crate::aws::{
-    apigateway, eks, elb, elbv2, redshift, s3_logging, AccountSession, Aws, AwsResult,
+    apigateway, eks, elb, elbv2, redshift, s3_logging, wafv2, AccountSession, Aws, AwsResult,
 };
 use crate::config::WorkloadLoggingSpec;
 use crate::workload::{LogSetting, ResourceType, Workload, WorkloadKind};
@@ -110,6 +110,30 @@ pub async fn read(
                 tags: stage.tags,
                 logging: stage.logging,
             });
+        }
+    }
+    if spec.wants(WorkloadKind::Waf) {
+        // CloudFront's web ACLs are global, listed from us-east-1.
+        let scopes: &[bool] = if *region == crate::addr::Region::us_east_1() {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for cloudfront in scopes {
+            for acl in wafv2::web_acls(aws, session, region, *cloudfront).await? {
+                found.push(Workload {
+                    target: target.clone(),
+                    resource_type: ResourceType::WebAcl,
+                    name: if acl.cloudfront {
+                        format!("{} (CloudFront)", acl.name)
+                    } else {
+                        acl.name
+                    },
+                    id: acl.arn,
+                    tags: acl.tags,
+                    logging: acl.logging,
+                });
+            }
         }
     }
     found.sort_by(|a, b| (a.resource_type, &a.name, &a.id).cmp(&(b.resource_type, &b.name, &b.id)));

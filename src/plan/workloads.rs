@@ -113,9 +113,8 @@ pub fn plan<'a>(
                     ),
                 )),
                 Judgement::Excluded(reason) => out.excluded.push(left(workload, reason)),
-                // The stack sets the CloudWatch role where none is set.
-                Judgement::Configure(_)
-                    if workload.resource_type == ResourceType::ApiGatewayAccount => {}
+                // The stack sets these (the CloudWatch role, web ACL logging).
+                Judgement::Configure(_) if !workload.resource_type.configured() => {}
                 Judgement::Configure(after) => {
                     let before = workload.logging.clone();
                     let replaces = before

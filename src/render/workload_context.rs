@@ -6,7 +6,11 @@ use serde_json::{json, Value};
 use crate::addr::Target;
 use crate::config::Environment;
 use crate::discover::TargetState;
-use crate::workload::{is_own_role, DestinationNames, ResourceType, WorkloadKind};
+use sha2::{Digest, Sha256};
+
+use crate::workload::{
+    is_own_role, judge, DestinationNames, Judgement, ResourceType, WorkloadKind,
+};
 
 /// The account Elastic Load Balancing writes access logs from, per region, for regions
 /// that predate August 2022. Newer regions take the log delivery service principal.
@@ -46,6 +50,12 @@ pub fn elb_log_principal(region: &str) -> Value {
     }
 }
 
+/// The logical id of a web ACL's logging configuration: stable for the ACL's ARN.
+pub fn waf_logical_id(arn: &str) -> String {
+    let digest = hex::encode(Sha256::digest(arn.as_bytes()));
+    format!("WafLogging{}", &digest[..12])
+}
+
 pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
     let spec = env
         .workload_logging
@@ -80,6 +90,42 @@ pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
                 "log_group": names.apigateway_access_logs,
                 "role_name": names.apigateway_role,
                 "account": !foreign_role,
+            })
+        }),
+        "waf": spec.wants(WorkloadKind::Waf).then(|| {
+            // Every web ACL whose logging irready adds (not excluded, not logging into a
+            // destination set outside irready), and every one whose logging configuration
+            // is already the stack's: changed outside irready, it is repaired, not removed.
+            let owned: Vec<&str> = facts
+                .own_resources
+                .values()
+                .flat_map(|resources| resources.values())
+                .filter(|r| r.resource_type == "AWS::WAFv2::LoggingConfiguration")
+                .filter_map(|r| r.physical_id.as_deref())
+                .collect();
+            let acls: Vec<Value> = facts
+                .workloads
+                .iter()
+                .filter(|w| w.resource_type == ResourceType::WebAcl)
+                .filter(|w| {
+                    owned.contains(&w.id.as_str())
+                        || matches!(
+                            judge(env, spec, w),
+                            Judgement::Logging | Judgement::Configure(_)
+                        )
+                })
+                .map(|w| {
+                    json!({
+                        "logical_id": waf_logical_id(&w.id),
+                        "arn": w.id,
+                        "name": w.name,
+                    })
+                })
+                .collect();
+            json!({
+                "log_group": names.waf_logs,
+                "log_group_arn": names.waf_log_group_arn(target),
+                "acls": acls,
             })
         }),
         "redshift": spec

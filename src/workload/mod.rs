@@ -29,15 +29,19 @@ pub enum WorkloadKind {
     /// API Gateway REST API stages: access logs and execution logs, and the account's
     /// CloudWatch role they need.
     Apigateway,
+    /// WAFv2 web ACL logs (allowed and blocked requests), through
+    /// `AWS::WAFv2::LoggingConfiguration` in irready's stack.
+    Waf,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 5] = [
+    pub const ALL: [WorkloadKind; 6] = [
         Self::S3,
         Self::Elb,
         Self::Redshift,
         Self::Eks,
         Self::Apigateway,
+        Self::Waf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +51,7 @@ impl WorkloadKind {
             Self::Redshift => "redshift",
             Self::Eks => "eks",
             Self::Apigateway => "apigateway",
+            Self::Waf => "waf",
         }
     }
 
@@ -58,7 +63,7 @@ impl WorkloadKind {
     /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
     pub fn has_destination(self) -> bool {
         match self {
-            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway => true,
+            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway | Self::Waf => true,
             Self::Eks => false,
         }
     }
@@ -71,6 +76,7 @@ impl WorkloadKind {
             Self::Redshift => crate::check::controls::WORKLOAD_REDSHIFT,
             Self::Eks => crate::check::controls::WORKLOAD_EKS,
             Self::Apigateway => crate::check::controls::WORKLOAD_APIGATEWAY,
+            Self::Waf => crate::check::controls::WORKLOAD_WAF,
         }
     }
 }
@@ -95,10 +101,13 @@ pub enum ResourceType {
     /// The account and region's API Gateway settings: the CloudWatch role. Set by the
     /// workload-logging stack, never by a configure action.
     ApiGatewayAccount,
+    /// A WAFv2 web ACL, regional or (in us-east-1) CloudFront's. Its logging is a
+    /// resource of the workload-logging stack, never a configure action.
+    WebAcl,
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 8] = [
+    pub const ALL: [ResourceType; 9] = [
         Self::S3Bucket,
         Self::Alb,
         Self::Nlb,
@@ -107,6 +116,7 @@ impl ResourceType {
         Self::EksCluster,
         Self::RestApiStage,
         Self::ApiGatewayAccount,
+        Self::WebAcl,
     ];
 
     pub fn kind(self) -> WorkloadKind {
@@ -116,6 +126,7 @@ impl ResourceType {
             Self::RedshiftCluster => WorkloadKind::Redshift,
             Self::EksCluster => WorkloadKind::Eks,
             Self::RestApiStage | Self::ApiGatewayAccount => WorkloadKind::Apigateway,
+            Self::WebAcl => WorkloadKind::Waf,
         }
     }
 
@@ -130,7 +141,14 @@ impl ResourceType {
             Self::EksCluster => "EKS cluster",
             Self::RestApiStage => "REST API stage",
             Self::ApiGatewayAccount => "API Gateway account",
+            Self::WebAcl => "web ACL",
         }
+    }
+
+    /// Whether apply sets this resource's logging through the service API (a configure
+    /// action); otherwise irready's stack sets it.
+    pub fn configured(self) -> bool {
+        !matches!(self, Self::ApiGatewayAccount | Self::WebAcl)
     }
 
     /// The setting irready turns on.
@@ -142,6 +160,7 @@ impl ResourceType {
             Self::EksCluster => "control_plane_logs",
             Self::RestApiStage => "access_and_execution_logs",
             Self::ApiGatewayAccount => "cloudwatch_role",
+            Self::WebAcl => "logging",
         }
     }
 }
@@ -248,6 +267,8 @@ pub struct DestinationNames {
     /// The role API Gateway writes CloudWatch Logs with, one per region (IAM names are
     /// account-wide).
     pub apigateway_role: String,
+    /// The log group of WAF logs (the service requires the `aws-waf-logs-` prefix).
+    pub waf_logs: String,
 }
 
 impl DestinationNames {
@@ -259,7 +280,16 @@ impl DestinationNames {
             redshift_audit_logs: format!("irready-{env_name}-rs-logs-{suffix}"),
             apigateway_access_logs: format!("irready-{env_name}-apigateway-access-logs"),
             apigateway_role: format!("irready-{env_name}-apigw-logs-{}", target.region),
+            waf_logs: format!("aws-waf-logs-irready-{env_name}"),
         }
+    }
+
+    /// The ARN of the WAF log group in `target`, as WAF takes it.
+    pub fn waf_log_group_arn(&self, target: &Target) -> String {
+        format!(
+            "arn:aws:logs:{}:{}:log-group:{}",
+            target.region, target.account, self.waf_logs
+        )
     }
 
     /// Every destination bucket: they never log into themselves.
@@ -293,6 +323,12 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
             )),
             prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
             types: vec!["INFO".to_owned()],
+        },
+        ResourceType::WebAcl => LogSetting {
+            enabled: true,
+            destination: Some(names.waf_log_group_arn(&workload.target)),
+            prefix: None,
+            types: Vec::new(),
         },
         // The stack's role; judged apart (`judge`), never configured.
         ResourceType::ApiGatewayAccount => LogSetting {
