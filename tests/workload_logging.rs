@@ -34,6 +34,8 @@ struct Workloads {
     rest_api: String,
     shop_acl: String,
     edge_acl: String,
+    /// Id and domain name.
+    distribution: (String, String),
 }
 
 async fn classic(
@@ -263,6 +265,80 @@ async fn waf_logging(emu: &Emulator, account: &str, region: &str, arn: &str) -> 
     }
 }
 
+async fn cloudfront(emu: &Emulator, account: &str) -> aws_sdk_cloudfront::Client {
+    emu.regional(account, "us-east-1", aws_sdk_cloudfront::Client::new)
+        .await
+}
+
+/// A distribution in front of a bucket: its id and domain name.
+async fn make_distribution(emu: &Emulator, account: &str) -> (String, String) {
+    use aws_sdk_cloudfront::types::{
+        DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig, TrustedSigners,
+        ViewerProtocolPolicy,
+    };
+    let origin = Origin::builder()
+        .id("site")
+        .domain_name("app-data.s3.amazonaws.com")
+        .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+        .build()
+        .unwrap();
+    let behavior = DefaultCacheBehavior::builder()
+        .target_origin_id("site")
+        .viewer_protocol_policy(ViewerProtocolPolicy::AllowAll)
+        .trusted_signers(
+            TrustedSigners::builder()
+                .enabled(false)
+                .quantity(0)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let config = DistributionConfig::builder()
+        .caller_reference("site")
+        .comment("")
+        .enabled(true)
+        .origins(
+            Origins::builder()
+                .quantity(1)
+                .items(origin)
+                .build()
+                .unwrap(),
+        )
+        .default_cache_behavior(behavior)
+        .build()
+        .unwrap();
+    let out = cloudfront(emu, account)
+        .await
+        .create_distribution()
+        .distribution_config(config)
+        .send()
+        .await
+        .unwrap();
+    let distribution = out.distribution().unwrap();
+    (
+        distribution.id().to_owned(),
+        distribution.domain_name().to_owned(),
+    )
+}
+
+/// The distribution's standard logging: enabled, bucket, prefix.
+async fn distribution_logging(emu: &Emulator, account: &str, id: &str) -> (bool, String, String) {
+    let out = cloudfront(emu, account)
+        .await
+        .get_distribution_config()
+        .id(id)
+        .send()
+        .await
+        .unwrap();
+    let logging = out.distribution_config().unwrap().logging().unwrap();
+    (
+        logging.enabled(),
+        logging.bucket().to_owned(),
+        logging.prefix().to_owned(),
+    )
+}
+
 const ALL_EKS_LOGS: [&str; 5] = [
     "api",
     "audit",
@@ -448,7 +524,10 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
     // A regional web ACL in prod-app, eu-west-1; a CloudFront web ACL in dev-app.
     let shop_acl = make_web_acl(emu, &prod, "eu-west-1", "shop", false).await;
     let edge_acl = make_web_acl(emu, &dev, "us-east-1", "edge", true).await;
+    // A CloudFront distribution in prod-app, read from the home region (us-east-1).
+    let distribution = make_distribution(emu, &prod).await;
     Workloads {
+        distribution,
         shop_acl,
         edge_acl,
         rest_api,
@@ -605,6 +684,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("{dev}/eu-west-1 redshift_cluster warehouse"),
             format!("{prod}/us-east-1 eks_cluster platform"),
             format!("{prod}/eu-west-1 rest_api_stage orders/prod"),
+            format!("{prod}/us-east-1 distribution {}", w.distribution.1),
         ])
     );
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
@@ -662,7 +742,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         assert!(text.stdout.contains(&line), "`{line}` not in:\n{}", text.stdout);
     }
     assert!(
-        text.stdout.contains("8 workload settings to configure"),
+        text.stdout.contains("9 workload settings to configure"),
         "{}",
         text.stdout
     );
@@ -693,6 +773,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-5 {dev}/us-east-1 settings"),
             format!("IR-WL-6 {prod}/eu-west-1 shop"),
             format!("IR-WL-6 {dev}/us-east-1 edge (CloudFront)"),
+            format!("IR-WL-7 {prod}/us-east-1 {}", w.distribution.1),
         ])
     );
     let report = check.json();
@@ -813,6 +894,31 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             "{arn}"
         );
     }
+    // CloudFront: standard logs into irready's bucket in the home region, which keeps
+    // ACLs enabled for CloudFront's log delivery.
+    let cf_bucket = dest("cf", prod, "us-east-1");
+    assert_eq!(
+        distribution_logging(&emu, prod, &w.distribution.0).await,
+        (
+            true,
+            format!("{cf_bucket}.s3.amazonaws.com"),
+            format!("{}/", w.distribution.1)
+        )
+    );
+    let ownership = emu
+        .s3(prod, "us-east-1")
+        .await
+        .get_bucket_ownership_controls()
+        .bucket(&cf_bucket)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ownership.ownership_controls().unwrap().rules()[0]
+            .object_ownership()
+            .as_str(),
+        "BucketOwnerPreferred"
+    );
     // Left alone: the excluded buckets, and the bucket logging into the team's own.
     assert_eq!(
         bucket_logging(&emu, prod, "eu-west-1", "legacy-exports").await,
@@ -998,6 +1104,10 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     assert_eq!(
         stage_logging(&emu, prod, "eu-west-1", &w.rest_api).await,
         (None, Some("OFF".to_owned()))
+    );
+    assert_eq!(
+        distribution_logging(&emu, prod, &w.distribution.0).await,
+        (false, String::new(), String::new())
     );
     // The stacks' logging configurations went with them: the web ACLs had none before.
     assert_eq!(

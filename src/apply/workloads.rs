@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
 use crate::aws::{
-    apigateway, eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws, AwsError,
-    AwsResult,
+    apigateway, cloudfront, eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws,
+    AwsError, AwsResult,
 };
 use crate::plan::workloads::Configure;
 use crate::render::Component;
@@ -92,6 +92,9 @@ pub async fn set(
                 )
             })?;
             apigateway::set_stage_logging(aws, session, region, api, stage, setting).await
+        }
+        ResourceType::Distribution => {
+            cloudfront::set_logging(aws, session, resource_id, setting).await
         }
         ResourceType::ApiGatewayAccount | ResourceType::WebAcl => Err(AwsError::other(
             "workload logging",

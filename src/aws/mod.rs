@@ -7,6 +7,7 @@
 
 pub mod apigateway;
 pub mod cfn;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod configservice;
 pub mod ec2;
@@ -481,6 +482,15 @@ impl Aws {
             .interceptor(self.interceptor())
             .build();
         aws_sdk_iam::Client::from_conf(config)
+    }
+
+    /// CloudFront, a global service answered in us-east-1.
+    pub fn cloudfront(&self, session: &AccountSession) -> aws_sdk_cloudfront::Client {
+        let config = aws_sdk_cloudfront::config::Builder::from(&session.config)
+            .region(aws_config::Region::new("us-east-1"))
+            .interceptor(self.interceptor())
+            .build();
+        aws_sdk_cloudfront::Client::from_conf(config)
     }
 
     pub fn organizations(&self, session: &AccountSession) -> aws_sdk_organizations::Client {

@@ -23,6 +23,7 @@ pub const WORKLOAD_REDSHIFT: &str = "IR-WL-3";
 pub const WORKLOAD_EKS: &str = "IR-WL-4";
 pub const WORKLOAD_APIGATEWAY: &str = "IR-WL-5";
 pub const WORKLOAD_WAF: &str = "IR-WL-6";
+pub const WORKLOAD_CLOUDFRONT: &str = "IR-WL-7";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -204,6 +205,18 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Workload,
         reads: &["wafv2:ListWebACLs", "wafv2:ListTagsForResource", "wafv2:GetLoggingConfiguration"],
         remediation: "Plan and apply (workload_logging): irready's stack adds a logging configuration into its aws-waf-logs- log group.",
+    },
+    Control {
+        id: WORKLOAD_CLOUDFRONT,
+        title: "Every CloudFront distribution has standard access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &[
+            "cloudfront:ListDistributions",
+            "cloudfront:ListTagsForResource",
+            "cloudfront:GetDistributionConfig",
+        ],
+        remediation: "Plan and apply (workload_logging): irready turns standard logs on into its bucket in the home region.",
     },
 ];
 

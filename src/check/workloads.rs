@@ -31,7 +31,9 @@ pub async fn observe(
     stream::iter(workloads::targets(spec, scope))
         .map(|target| async move {
             let read = match sessions.get(&target.account) {
-                Some(Ok(session)) => workloads::read(aws, session, &target, spec).await,
+                Some(Ok(session)) => {
+                    workloads::read(aws, session, &target, &env.home_region, spec).await
+                }
                 Some(Err(err)) => Err(err.clone()),
                 None => Err(AwsError::other(
                     "sts:AssumeRole",

@@ -396,7 +396,7 @@ async fn read_target(
         workloads: match (&env.workload_logging, needs.workloads) {
             (Some(spec), true) => {
                 let target = Target::new(session.account.clone(), region.clone());
-                workloads::read(aws, session, &target, spec).await?
+                workloads::read(aws, session, &target, &env.home_region, spec).await?
             }
             _ => Vec::new(),
         },

@@ -4,9 +4,11 @@
 //! irready's own buckets (named `irready-…`: evidence, log archive, the log
 //! destinations) are not workloads: a destination never logs into itself.
 
+use crate::addr::Region;
 use crate::addr::Target;
 use crate::aws::{
-    apigateway, eks, elb, elbv2, redshift, s3_logging, wafv2, AccountSession, Aws, AwsResult,
+    apigateway, cloudfront, eks, elb, elbv2, redshift, s3_logging, wafv2, AccountSession, Aws,
+    AwsResult,
 };
 use crate::config::WorkloadLoggingSpec;
 use crate::workload::{LogSetting, ResourceType, Workload, WorkloadKind};
@@ -19,6 +21,7 @@ pub async fn read(
     aws: &Aws,
     session: &AccountSession,
     target: &Target,
+    home_region: &Region,
     spec: &WorkloadLoggingSpec,
 ) -> AwsResult<Vec<Workload>> {
     let region = &target.region;
@@ -134,6 +137,19 @@ pub async fn read(
                     logging: acl.logging,
                 });
             }
+        }
+    }
+    // Distributions are global: read once per account, from the home region.
+    if spec.wants(WorkloadKind::Cloudfront) && region == home_region {
+        for distribution in cloudfront::distributions(aws, session).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::Distribution,
+                name: distribution.domain,
+                id: distribution.id,
+                tags: distribution.tags,
+                logging: distribution.logging,
+            });
         }
     }
     found.sort_by(|a, b| (a.resource_type, &a.name, &a.id).cmp(&(b.resource_type, &b.name, &b.id)));

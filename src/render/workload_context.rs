@@ -128,6 +128,8 @@ pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
                 "acls": acls,
             })
         }),
+        "cloudfront": (spec.wants(WorkloadKind::Cloudfront) && target.region == env.home_region)
+            .then(|| bucket(&names.cloudfront_logs)),
         "redshift": spec
             .wants(WorkloadKind::Redshift)
             .then(|| bucket(&names.redshift_audit_logs)),

@@ -32,16 +32,19 @@ pub enum WorkloadKind {
     /// WAFv2 web ACL logs (allowed and blocked requests), through
     /// `AWS::WAFv2::LoggingConfiguration` in irready's stack.
     Waf,
+    /// CloudFront standard access logs, read from the home region.
+    Cloudfront,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 6] = [
+    pub const ALL: [WorkloadKind; 7] = [
         Self::S3,
         Self::Elb,
         Self::Redshift,
         Self::Eks,
         Self::Apigateway,
         Self::Waf,
+        Self::Cloudfront,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl WorkloadKind {
             Self::Eks => "eks",
             Self::Apigateway => "apigateway",
             Self::Waf => "waf",
+            Self::Cloudfront => "cloudfront",
         }
     }
 
@@ -63,7 +67,12 @@ impl WorkloadKind {
     /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
     pub fn has_destination(self) -> bool {
         match self {
-            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway | Self::Waf => true,
+            Self::S3
+            | Self::Elb
+            | Self::Redshift
+            | Self::Apigateway
+            | Self::Waf
+            | Self::Cloudfront => true,
             Self::Eks => false,
         }
     }
@@ -77,6 +86,7 @@ impl WorkloadKind {
             Self::Eks => crate::check::controls::WORKLOAD_EKS,
             Self::Apigateway => crate::check::controls::WORKLOAD_APIGATEWAY,
             Self::Waf => crate::check::controls::WORKLOAD_WAF,
+            Self::Cloudfront => crate::check::controls::WORKLOAD_CLOUDFRONT,
         }
     }
 }
@@ -104,10 +114,11 @@ pub enum ResourceType {
     /// A WAFv2 web ACL, regional or (in us-east-1) CloudFront's. Its logging is a
     /// resource of the workload-logging stack, never a configure action.
     WebAcl,
+    Distribution,
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 9] = [
+    pub const ALL: [ResourceType; 10] = [
         Self::S3Bucket,
         Self::Alb,
         Self::Nlb,
@@ -117,6 +128,7 @@ impl ResourceType {
         Self::RestApiStage,
         Self::ApiGatewayAccount,
         Self::WebAcl,
+        Self::Distribution,
     ];
 
     pub fn kind(self) -> WorkloadKind {
@@ -127,6 +139,7 @@ impl ResourceType {
             Self::EksCluster => WorkloadKind::Eks,
             Self::RestApiStage | Self::ApiGatewayAccount => WorkloadKind::Apigateway,
             Self::WebAcl => WorkloadKind::Waf,
+            Self::Distribution => WorkloadKind::Cloudfront,
         }
     }
 
@@ -142,6 +155,7 @@ impl ResourceType {
             Self::RestApiStage => "REST API stage",
             Self::ApiGatewayAccount => "API Gateway account",
             Self::WebAcl => "web ACL",
+            Self::Distribution => "CloudFront distribution",
         }
     }
 
@@ -161,6 +175,7 @@ impl ResourceType {
             Self::RestApiStage => "access_and_execution_logs",
             Self::ApiGatewayAccount => "cloudwatch_role",
             Self::WebAcl => "logging",
+            Self::Distribution => "standard_logs",
         }
     }
 }
@@ -269,6 +284,9 @@ pub struct DestinationNames {
     pub apigateway_role: String,
     /// The log group of WAF logs (the service requires the `aws-waf-logs-` prefix).
     pub waf_logs: String,
+    /// Where CloudFront standard logs go, in the home region (ACLs enabled, as CloudFront
+    /// requires).
+    pub cloudfront_logs: String,
 }
 
 impl DestinationNames {
@@ -281,6 +299,7 @@ impl DestinationNames {
             apigateway_access_logs: format!("irready-{env_name}-apigateway-access-logs"),
             apigateway_role: format!("irready-{env_name}-apigw-logs-{}", target.region),
             waf_logs: format!("aws-waf-logs-irready-{env_name}"),
+            cloudfront_logs: format!("irready-{env_name}-cf-logs-{suffix}"),
         }
     }
 
@@ -293,11 +312,12 @@ impl DestinationNames {
     }
 
     /// Every destination bucket: they never log into themselves.
-    pub fn buckets(&self) -> [&str; 3] {
+    pub fn buckets(&self) -> [&str; 4] {
         [
             &self.s3_access_logs,
             &self.elb_access_logs,
             &self.redshift_audit_logs,
+            &self.cloudfront_logs,
         ]
     }
 }
@@ -324,6 +344,10 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
             prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
             types: vec!["INFO".to_owned()],
         },
+        ResourceType::Distribution => LogSetting::to_bucket(
+            &format!("{}.s3.amazonaws.com", names.cloudfront_logs),
+            &format!("{}/", workload.name),
+        ),
         ResourceType::WebAcl => LogSetting {
             enabled: true,
             destination: Some(names.waf_log_group_arn(&workload.target)),
