@@ -36,6 +36,7 @@ struct Workloads {
     edge_acl: String,
     /// Id and domain name.
     distribution: (String, String),
+    http_api: String,
 }
 
 async fn classic(
@@ -339,6 +340,31 @@ async fn distribution_logging(emu: &Emulator, account: &str, id: &str) -> (bool,
     )
 }
 
+async fn apigatewayv2(emu: &Emulator, account: &str, region: &str) -> aws_sdk_apigatewayv2::Client {
+    emu.regional(account, region, aws_sdk_apigatewayv2::Client::new)
+        .await
+}
+
+/// The HTTP API stage's access log destination.
+async fn http_stage_logging(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    api: &str,
+) -> Option<String> {
+    apigatewayv2(emu, account, region)
+        .await
+        .get_stage()
+        .api_id(api)
+        .stage_name("live")
+        .send()
+        .await
+        .unwrap()
+        .access_log_settings()
+        .and_then(|a| a.destination_arn())
+        .map(str::to_owned)
+}
+
 const ALL_EKS_LOGS: [&str; 5] = [
     "api",
     "audit",
@@ -521,12 +547,31 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .await
         .unwrap();
     let rest_api = make_rest_api(emu, &prod, "eu-west-1").await;
+    // An HTTP API with a `live` stage in dev-app, eu-west-1.
+    let v2 = apigatewayv2(emu, &dev, "eu-west-1").await;
+    let http_api = v2
+        .create_api()
+        .name("catalog")
+        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+        .send()
+        .await
+        .unwrap()
+        .api_id()
+        .unwrap()
+        .to_owned();
+    v2.create_stage()
+        .api_id(&http_api)
+        .stage_name("live")
+        .send()
+        .await
+        .unwrap();
     // A regional web ACL in prod-app, eu-west-1; a CloudFront web ACL in dev-app.
     let shop_acl = make_web_acl(emu, &prod, "eu-west-1", "shop", false).await;
     let edge_acl = make_web_acl(emu, &dev, "us-east-1", "edge", true).await;
     // A CloudFront distribution in prod-app, read from the home region (us-east-1).
     let distribution = make_distribution(emu, &prod).await;
     Workloads {
+        http_api,
         distribution,
         shop_acl,
         edge_acl,
@@ -685,6 +730,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("{prod}/us-east-1 eks_cluster platform"),
             format!("{prod}/eu-west-1 rest_api_stage orders/prod"),
             format!("{prod}/us-east-1 distribution {}", w.distribution.1),
+            format!("{dev}/eu-west-1 http_api_stage catalog/live"),
         ])
     );
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
@@ -742,7 +788,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         assert!(text.stdout.contains(&line), "`{line}` not in:\n{}", text.stdout);
     }
     assert!(
-        text.stdout.contains("9 workload settings to configure"),
+        text.stdout.contains("10 workload settings to configure"),
         "{}",
         text.stdout
     );
@@ -774,6 +820,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-6 {prod}/eu-west-1 shop"),
             format!("IR-WL-6 {dev}/us-east-1 edge (CloudFront)"),
             format!("IR-WL-7 {prod}/us-east-1 {}", w.distribution.1),
+            format!("IR-WL-5 {dev}/eu-west-1 catalog/live"),
         ])
     );
     let report = check.json();
@@ -894,6 +941,12 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             "{arn}"
         );
     }
+    assert_eq!(
+        http_stage_logging(&emu, dev, "eu-west-1", &w.http_api).await,
+        Some(format!(
+            "arn:aws:logs:eu-west-1:{dev}:log-group:irready-wl-apigateway-access-logs"
+        ))
+    );
     // CloudFront: standard logs into irready's bucket in the home region, which keeps
     // ACLs enabled for CloudFront's log delivery.
     let cf_bucket = dest("cf", prod, "us-east-1");
@@ -1108,6 +1161,10 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     assert_eq!(
         distribution_logging(&emu, prod, &w.distribution.0).await,
         (false, String::new(), String::new())
+    );
+    assert_eq!(
+        http_stage_logging(&emu, dev, "eu-west-1", &w.http_api).await,
+        None
     );
     // The stacks' logging configurations went with them: the web ACLs had none before.
     assert_eq!(

@@ -20,6 +20,7 @@ _MODULES = tuple(
     importlib.import_module(f".{name}", __name__)
     for name in (
         "apigateway_account",
+        "apigatewayv2_stages",
         "cfn_attributes",
         "cfn_intrinsics",
         "cfn_stacks",

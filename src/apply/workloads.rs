@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::addr::{StackAddr, Target};
 use crate::aws::{
-    apigateway, cloudfront, eks, elb, elbv2, redshift, s3_logging, ssm, AccountSession, Aws,
-    AwsError, AwsResult,
+    apigateway, apigatewayv2, cloudfront, eks, elb, elbv2, redshift, s3_logging, ssm,
+    AccountSession, Aws, AwsError, AwsResult,
 };
 use crate::plan::workloads::Configure;
 use crate::render::Component;
@@ -92,6 +92,15 @@ pub async fn set(
                 )
             })?;
             apigateway::set_stage_logging(aws, session, region, api, stage, setting).await
+        }
+        ResourceType::HttpApiStage => {
+            let (api, stage) = resource_id.split_once('/').ok_or_else(|| {
+                AwsError::other(
+                    "apigateway:UpdateStage",
+                    format!("`{resource_id}` is not api/stage"),
+                )
+            })?;
+            apigatewayv2::set_stage_access_logs(aws, session, region, api, stage, setting).await
         }
         ResourceType::Distribution => {
             cloudfront::set_logging(aws, session, resource_id, setting).await

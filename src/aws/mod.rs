@@ -6,6 +6,7 @@
 //! in the submodules.
 
 pub mod apigateway;
+pub mod apigatewayv2;
 pub mod cfn;
 pub mod cloudfront;
 pub mod cloudtrail;
@@ -468,6 +469,11 @@ impl Aws {
         /// API Gateway (REST APIs).
         apigateway,
         aws_sdk_apigateway
+    );
+    regional_client!(
+        /// API Gateway v2 (HTTP APIs).
+        apigatewayv2,
+        aws_sdk_apigatewayv2
     );
     regional_client!(
         /// WAFv2.

@@ -192,10 +192,15 @@ pub const CATALOG: &[Control] = &[
     },
     Control {
         id: WORKLOAD_APIGATEWAY,
-        title: "API Gateway has a CloudWatch role, and every REST API stage has access logs and INFO execution logs on",
+        title: "API Gateway has a CloudWatch role, every REST API stage has access logs and INFO execution logs on, every HTTP API stage access logs",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
-        reads: &["apigateway:GetAccount", "apigateway:GetRestApis", "apigateway:GetStages"],
+        reads: &[
+            "apigateway:GetAccount",
+            "apigateway:GetRestApis",
+            "apigateway:GetStages",
+            "apigateway:GetApis",
+        ],
         remediation: "Plan and apply (workload_logging): irready sets the account's CloudWatch role where none is set, and turns the stages' logs on into its log group.",
     },
     Control {

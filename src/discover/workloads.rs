@@ -7,8 +7,8 @@
 use crate::addr::Region;
 use crate::addr::Target;
 use crate::aws::{
-    apigateway, cloudfront, eks, elb, elbv2, redshift, s3_logging, wafv2, AccountSession, Aws,
-    AwsResult,
+    apigateway, apigatewayv2, cloudfront, eks, elb, elbv2, redshift, s3_logging, wafv2,
+    AccountSession, Aws, AwsResult,
 };
 use crate::config::WorkloadLoggingSpec;
 use crate::workload::{LogSetting, ResourceType, Workload, WorkloadKind};
@@ -108,6 +108,18 @@ pub async fn read(
             found.push(Workload {
                 target: target.clone(),
                 resource_type: ResourceType::RestApiStage,
+                id: format!("{}/{}", stage.api_id, stage.stage),
+                name: format!("{}/{}", stage.api_name, stage.stage),
+                tags: stage.tags,
+                logging: stage.logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Apigateway) {
+        for stage in apigatewayv2::stages(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::HttpApiStage,
                 id: format!("{}/{}", stage.api_id, stage.stage),
                 name: format!("{}/{}", stage.api_name, stage.stage),
                 tags: stage.tags,

@@ -115,10 +115,11 @@ pub enum ResourceType {
     /// resource of the workload-logging stack, never a configure action.
     WebAcl,
     Distribution,
+    HttpApiStage,
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 10] = [
+    pub const ALL: [ResourceType; 11] = [
         Self::S3Bucket,
         Self::Alb,
         Self::Nlb,
@@ -129,6 +130,7 @@ impl ResourceType {
         Self::ApiGatewayAccount,
         Self::WebAcl,
         Self::Distribution,
+        Self::HttpApiStage,
     ];
 
     pub fn kind(self) -> WorkloadKind {
@@ -137,7 +139,9 @@ impl ResourceType {
             Self::Alb | Self::Nlb | Self::ClassicElb => WorkloadKind::Elb,
             Self::RedshiftCluster => WorkloadKind::Redshift,
             Self::EksCluster => WorkloadKind::Eks,
-            Self::RestApiStage | Self::ApiGatewayAccount => WorkloadKind::Apigateway,
+            Self::RestApiStage | Self::HttpApiStage | Self::ApiGatewayAccount => {
+                WorkloadKind::Apigateway
+            }
             Self::WebAcl => WorkloadKind::Waf,
             Self::Distribution => WorkloadKind::Cloudfront,
         }
@@ -156,6 +160,7 @@ impl ResourceType {
             Self::ApiGatewayAccount => "API Gateway account",
             Self::WebAcl => "web ACL",
             Self::Distribution => "CloudFront distribution",
+            Self::HttpApiStage => "HTTP API stage",
         }
     }
 
@@ -176,6 +181,7 @@ impl ResourceType {
             Self::ApiGatewayAccount => "cloudwatch_role",
             Self::WebAcl => "logging",
             Self::Distribution => "standard_logs",
+            Self::HttpApiStage => "access_logs",
         }
     }
 }
@@ -352,6 +358,15 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
             enabled: true,
             destination: Some(names.waf_log_group_arn(&workload.target)),
             prefix: None,
+            types: Vec::new(),
+        },
+        ResourceType::HttpApiStage => LogSetting {
+            enabled: true,
+            destination: Some(format!(
+                "arn:aws:logs:{}:{}:log-group:{}",
+                workload.target.region, workload.target.account, names.apigateway_access_logs
+            )),
+            prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
             types: Vec::new(),
         },
         // The stack's role; judged apart (`judge`), never configured.
