@@ -209,7 +209,7 @@ async fn a_hand_edited_or_foreign_version_plan_is_refused() {
 
     std::fs::write(
         plan_file,
-        original.replacen("\"format_version\": 3", "\"format_version\": 1", 1),
+        original.replacen("\"format_version\": 4", "\"format_version\": 1", 1),
     )
     .unwrap();
     let run = emu.irready(&["show", plan_file, "--offline"]);

@@ -3,6 +3,13 @@
 //! resource and the destination stacks, apply, every setting read back through its
 //! service's API, a plan without changes, a log turned off again (check fails on exactly
 //! that control, plan shows exactly that action), and destroy putting every setting back.
+//!
+//! What the emulator cannot show, said here rather than left untested (and listed in the
+//! README): no service delivers logs, so every setting and policy is checked by reading
+//! it back, never by a log arriving; ELB, Redshift and CloudFront accept any bucket without
+//! evaluating its policy, so the policies are asserted as documents; CloudFront adds no ACL
+//! grant for its log delivery account; EKS replaces its logging configuration rather than
+//! merging it (irready always sends every type, so the result reads the same).
 
 mod common;
 
@@ -791,6 +798,16 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         text.stdout.contains("10 workload settings to configure"),
         "{}",
         text.stdout
+    );
+    let markdown = emu.irready(&["plan", "-e", env, "--format", "markdown"]);
+    markdown.expect_code(0);
+    assert!(
+        markdown.stdout.contains("#### Workload logging")
+            && markdown.stdout.contains(&format!(
+                "~ configure ALB web in prod-app ({prod})/eu-west-1"
+            )),
+        "{}",
+        markdown.stdout
     );
 
     // Before apply, check fails on exactly those resources and shows the exclusion. Other

@@ -505,6 +505,93 @@ mod tests {
         }
     }
 
+    fn env(extra: &str) -> Environment {
+        let yaml = format!(
+            "name: t\nhome_region: eu-west-1\nregions: [eu-west-1]\nworkload_logging:\n{extra}"
+        );
+        crate::config::parse(std::path::Path::new("t.yaml"), &yaml).expect("valid")
+    }
+
+    fn bucket(tags: &[(&str, &str)], logging: LogSetting) -> Workload {
+        Workload {
+            target: Target::new(
+                "444444444444".parse().unwrap(),
+                "eu-west-1".parse().unwrap(),
+            ),
+            resource_type: ResourceType::S3Bucket,
+            id: "legacy-data".into(),
+            name: "legacy-data".into(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            logging,
+        }
+    }
+
+    #[test]
+    fn a_destination_set_outside_irready_is_kept_unless_the_environment_replaces_it() {
+        let elsewhere = LogSetting::to_bucket("team-logs", "");
+        let keep = env("  kinds: [s3]\n");
+        let spec = keep.workload_logging.as_ref().unwrap();
+        assert_eq!(
+            judge(&keep, spec, &bucket(&[], elsewhere.clone())),
+            Judgement::LoggingElsewhere
+        );
+        let replace = env("  existing_destinations: replace\n");
+        let spec = replace.workload_logging.as_ref().unwrap();
+        let Judgement::Configure(after) = judge(&replace, spec, &bucket(&[], elsewhere)) else {
+            panic!("replace configures");
+        };
+        assert_eq!(
+            after.destination.as_deref(),
+            Some("irready-t-s3-logs-444444444444-eu-west-1")
+        );
+    }
+
+    #[test]
+    fn exclusions_by_tag_value_any_value_and_name_pattern() {
+        let e =
+            env("  exclude:\n    tags: { logging: off, legacy: \"*\" }\n    names: [\"tmp-*\"]\n");
+        let spec = e.workload_logging.as_ref().unwrap();
+        let off = LogSetting::off();
+        assert_eq!(
+            judge(&e, spec, &bucket(&[("logging", "off")], off.clone())),
+            Judgement::Excluded("excluded by tag logging=off".into())
+        );
+        assert_eq!(
+            judge(&e, spec, &bucket(&[("legacy", "yes")], off.clone())),
+            Judgement::Excluded("excluded by tag legacy=yes".into())
+        );
+        assert!(matches!(
+            judge(&e, spec, &bucket(&[("logging", "on")], off.clone())),
+            Judgement::Configure(_)
+        ));
+        let mut tmp = bucket(&[], off);
+        tmp.name = "tmp-scratch".into();
+        assert_eq!(
+            judge(&e, spec, &tmp),
+            Judgement::Excluded("excluded by name pattern `tmp-*`".into())
+        );
+    }
+
+    #[test]
+    fn eks_needs_every_log_type() {
+        let e = env("  kinds: [eks]\n");
+        let spec = e.workload_logging.as_ref().unwrap();
+        let mut cluster = bucket(&[], LogSetting::off());
+        cluster.resource_type = ResourceType::EksCluster;
+        cluster.logging = LogSetting {
+            enabled: true,
+            destination: None,
+            prefix: None,
+            types: vec!["api".into(), "audit".into()],
+        };
+        assert!(matches!(judge(&e, spec, &cluster), Judgement::Configure(_)));
+        cluster.logging.types = EKS_LOG_TYPES.iter().map(|t| (*t).to_owned()).collect();
+        assert_eq!(judge(&e, spec, &cluster), Judgement::Logging);
+    }
+
     #[test]
     fn settings_read_like_the_plan_shows_them() {
         assert_eq!(LogSetting::off().to_string(), "off");
