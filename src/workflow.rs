@@ -569,5 +569,6 @@ pub fn current(env: &Environment, discovery: &Discovery) -> plan::file::Current 
     if let Some(account) = &discovery.scope.forensic_account {
         now.images = plan::images::resolve(env, account, &discovery.targets).0;
     }
+    now.workloads = plan::workloads::plan(env, discovery.ok_targets());
     now
 }

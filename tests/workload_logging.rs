@@ -1093,6 +1093,25 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     let mut expected = baseline.clone();
     expected.insert(format!("IR-WL-2 {dev}/us-east-1 api"));
     assert_eq!(failing(&check), expected);
+    // JUnit names each resource's test case.
+    let junit = emu.irready(&[
+        "check",
+        "-e",
+        env,
+        "--format",
+        "junit",
+        "--control",
+        "IR-WL-2",
+    ]);
+    junit.expect_code(3);
+    assert!(
+        junit
+            .stdout
+            .contains(&format!("name=\"{dev}/us-east-1 api\">"))
+            && junit.stdout.contains("<failure message=\"NLB api in "),
+        "{}",
+        junit.stdout
+    );
     let plan = plan_json(&emu, env);
     assert_eq!(changing(&plan), BTreeSet::new());
     assert_eq!(
@@ -1101,6 +1120,24 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     );
     emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
         .expect_code(2);
+    // A saved plan configures only over the setting it was planned from: the team turning
+    // the logs on elsewhere in between makes it stale, and apply refuses it.
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    emu.irready(&["plan", "-e", env, "-o", saved])
+        .expect_code(0);
+    set_access_logs(&lb_dev, &w.api, true, "team-logs", "api").await;
+    let refused = emu.irready(&["apply", saved, "--auto-approve"]);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains(&format!(
+            "workload api in {dev}/us-east-1: access_logs was off when planned, and needs no change now"
+        )),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(access_logs(&lb_dev, &w.api).await["bucket"], "team-logs");
+    set_access_logs(&lb_dev, &w.api, false, "", "").await;
     emu.irready(&["apply", "-e", env, "--auto-approve"])
         .expect_code(0);
     assert_eq!(access_logs(&lb_dev, &w.api).await["enabled"], "true");
