@@ -740,6 +740,32 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("{dev}/eu-west-1 http_api_stage catalog/live"),
         ])
     );
+    // What the stack itself sets, shown for what it changes: the two web ACLs' logging
+    // and the CloudWatch role of every API Gateway account.
+    let by_stack: BTreeSet<String> = plan["workloads"]["by_stack"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}/{} {} {}",
+                c["target"]["account"].as_str().unwrap(),
+                c["target"]["region"].as_str().unwrap(),
+                c["resource_type"].as_str().unwrap(),
+                c["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let mut expected_by_stack = BTreeSet::from([
+        format!("{prod}/eu-west-1 web_acl shop"),
+        format!("{dev}/us-east-1 web_acl edge (CloudFront)"),
+    ]);
+    for account in [prod, dev] {
+        for region in ["us-east-1", "eu-west-1"] {
+            expected_by_stack.insert(format!("{account}/{region} api_gateway_account settings"));
+        }
+    }
+    assert_eq!(by_stack, expected_by_stack);
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
         .as_array()
         .unwrap()
@@ -788,6 +814,9 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         format!(
             "~ configure Redshift cluster warehouse in dev-app ({dev})/eu-west-1: audit_logging off → on (bucket {}, prefix warehouse/)",
             dest("rs", dev, "eu-west-1")
+        ),
+        format!(
+            "+ web ACL shop in prod-app ({prod})/eu-west-1: logging off → on (arn:aws:logs:eu-west-1:{prod}:log-group:aws-waf-logs-irready-wl), through the workload-logging stack"
         ),
         format!("- S3 bucket legacy-exports in prod-app ({prod})/eu-west-1: excluded by tag irready:logging=off"),
         format!("= S3 bucket dev-data in dev-app ({dev})/us-east-1: server_access_logs is on (bucket dev-audit, prefix dev-data/), set outside irready: kept"),

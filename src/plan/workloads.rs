@@ -68,6 +68,11 @@ pub struct LeftAlone {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkloadPlan {
     pub configure: Vec<Configure>,
+    /// Settings irready's workload-logging stack makes (a WAF logging configuration, the
+    /// API Gateway account's CloudWatch role), shown for what they change: the stack's own
+    /// plan carries them out, apply makes no call for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_stack: Vec<Configure>,
     /// Excluded by the environment (tag, name pattern): never touched.
     pub excluded: Vec<LeftAlone>,
     /// Logging into a destination set outside irready, kept as it is.
@@ -76,7 +81,10 @@ pub struct WorkloadPlan {
 
 impl WorkloadPlan {
     pub fn is_empty(&self) -> bool {
-        self.configure.is_empty() && self.excluded.is_empty() && self.kept.is_empty()
+        self.configure.is_empty()
+            && self.by_stack.is_empty()
+            && self.excluded.is_empty()
+            && self.kept.is_empty()
     }
 }
 
@@ -113,8 +121,6 @@ pub fn plan<'a>(
                     ),
                 )),
                 Judgement::Excluded(reason) => out.excluded.push(left(workload, reason)),
-                // The stack sets these (the CloudWatch role, web ACL logging).
-                Judgement::Configure(_) if !workload.resource_type.configured() => {}
                 Judgement::Configure(after) => {
                     let before = workload.logging.clone();
                     let replaces = before
@@ -122,7 +128,13 @@ pub fn plan<'a>(
                         .clone()
                         .filter(|_| before.enabled)
                         .filter(|d| Some(d) != after.destination.as_ref());
-                    out.configure.push(Configure {
+                    // The stack sets some (the CloudWatch role, web ACL logging).
+                    let list = if workload.resource_type.configured() {
+                        &mut out.configure
+                    } else {
+                        &mut out.by_stack
+                    };
+                    list.push(Configure {
                         target: workload.target.clone(),
                         resource_type: workload.resource_type,
                         resource_id: workload.id.clone(),
@@ -138,8 +150,9 @@ pub fn plan<'a>(
     }
     let key =
         |t: &Target, r: ResourceType, n: &str, i: &str| (t.clone(), r, n.to_owned(), i.to_owned());
-    out.configure
-        .sort_by_key(|c| key(&c.target, c.resource_type, &c.name, &c.resource_id));
+    for list in [&mut out.configure, &mut out.by_stack] {
+        list.sort_by_key(|c| key(&c.target, c.resource_type, &c.name, &c.resource_id));
+    }
     for list in [&mut out.excluded, &mut out.kept] {
         list.sort_by_key(|l| key(&l.target, l.resource_type, &l.name, &l.resource_id));
     }

@@ -23,6 +23,19 @@ pub fn render(out: &mut String, plan: &Plan) {
             style(action.describe(&account)).yellow()
         );
     }
+    for action in &workloads.by_stack {
+        let account = plan.account_label(&action.target.account);
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style("+").green(),
+            style(format!(
+                "{}, through the workload-logging stack",
+                action.describe(&account).trim_start_matches("configure ")
+            ))
+            .green()
+        );
+    }
     let left = |out: &mut String, mark: &str, item: &LeftAlone| {
         let _ = writeln!(
             out,

@@ -372,7 +372,10 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
         // The stack's role; judged apart (`judge`), never configured.
         ResourceType::ApiGatewayAccount => LogSetting {
             enabled: true,
-            destination: None,
+            destination: Some(format!(
+                "arn:aws:iam::{}:role/{}",
+                workload.target.account, names.apigateway_role
+            )),
             prefix: None,
             types: Vec::new(),
         },
