@@ -1071,6 +1071,21 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         .find(|s| s["Effect"] == "Allow")
         .unwrap()
         .clone();
+    let nlb_write = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "NlbAccessLogsWrite")
+        .expect("a grant to the log delivery service for NLBs")
+        .clone();
+    assert_eq!(
+        nlb_write["Principal"]["Service"],
+        "delivery.logs.amazonaws.com"
+    );
+    assert_eq!(
+        nlb_write["Condition"]["StringEquals"]["aws:SourceAccount"],
+        prod
+    );
     // eu-west-1's load balancer log delivery account.
     assert_eq!(grant["Principal"]["AWS"], "arn:aws:iam::156460612806:root");
     assert_eq!(
