@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::addr::{AccountId, Target};
 
-/// Version of the JSON form. Bumped on any change a reader could notice.
-pub const CHECK_FORMAT_VERSION: u32 = 1;
+/// Version of the JSON form. Bumped on any change a reader could notice. 2: findings of
+/// the per-resource controls name their `resource`, several per control × target.
+pub const CHECK_FORMAT_VERSION: u32 = 2;
 
 /// How much a failing control matters to a responder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -158,3 +158,32 @@ pub fn plan<'a>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replaced_destination_is_said_in_the_line() {
+        let action = Configure {
+            target: Target::new(
+                "444444444444".parse().unwrap(),
+                "eu-west-1".parse().unwrap(),
+            ),
+            resource_type: ResourceType::Alb,
+            resource_id:
+                "arn:aws:elasticloadbalancing:eu-west-1:444444444444:loadbalancer/app/web/1".into(),
+            name: "web".into(),
+            setting: "access_logs".into(),
+            before: LogSetting::to_bucket("team-logs", "web"),
+            after: LogSetting::to_bucket("irready-t-elb-logs-444444444444-eu-west-1", "web"),
+            replaces: Some("team-logs".into()),
+        };
+        assert_eq!(
+            action.describe("prod-app (444444444444)"),
+            "configure ALB web in prod-app (444444444444)/eu-west-1: access_logs on (bucket \
+             team-logs, prefix web) → on (bucket irready-t-elb-logs-444444444444-eu-west-1, \
+             prefix web) (replaces the destination team-logs set outside irready)"
+        );
+    }
+}
