@@ -575,6 +575,20 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
     // A regional web ACL in prod-app, eu-west-1; a CloudFront web ACL in dev-app.
     let shop_acl = make_web_acl(emu, &prod, "eu-west-1", "shop", false).await;
     let edge_acl = make_web_acl(emu, &dev, "us-east-1", "edge", true).await;
+    // dev-app, us-east-1: API Gateway already writes logs with a role of the team's.
+    apigateway(emu, &dev, "us-east-1")
+        .await
+        .update_account()
+        .patch_operations(
+            aws_sdk_apigateway::types::PatchOperation::builder()
+                .op(aws_sdk_apigateway::types::Op::Replace)
+                .path("/cloudwatchRoleArn")
+                .value(format!("arn:aws:iam::{dev}:role/team-apigw-logs"))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     // A CloudFront distribution in prod-app, read from the home region (us-east-1).
     let distribution = make_distribution(emu, &prod).await;
     Workloads {
@@ -760,10 +774,10 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         format!("{prod}/eu-west-1 web_acl shop"),
         format!("{dev}/us-east-1 web_acl edge (CloudFront)"),
     ]);
-    for account in [prod, dev] {
-        for region in ["us-east-1", "eu-west-1"] {
-            expected_by_stack.insert(format!("{account}/{region} api_gateway_account settings"));
-        }
+    // Every API Gateway account's CloudWatch role, but dev-app's in us-east-1, set by
+    // the team and kept.
+    for (account, region) in [(prod, "us-east-1"), (prod, "eu-west-1"), (dev, "eu-west-1")] {
+        expected_by_stack.insert(format!("{account}/{region} api_gateway_account settings"));
     }
     assert_eq!(by_stack, expected_by_stack);
     let excluded: BTreeMap<String, String> = plan["workloads"]["excluded"]
@@ -790,9 +804,25 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             ),
         ])
     );
-    let kept = plan["workloads"]["kept"].as_array().unwrap();
-    assert_eq!(kept.len(), 1, "{kept:?}");
-    assert_eq!(kept[0]["name"], "dev-data");
+    let kept: BTreeSet<String> = plan["workloads"]["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                k["resource_type"].as_str().unwrap(),
+                k["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        BTreeSet::from([
+            "s3_bucket dev-data".to_owned(),
+            "api_gateway_account settings".to_owned()
+        ])
+    );
     let text = emu.irready(&["plan", "-e", env]);
     text.expect_code(0);
     for line in [
@@ -862,7 +892,6 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             format!("IR-WL-5 {prod}/eu-west-1 settings"),
             format!("IR-WL-5 {prod}/us-east-1 settings"),
             format!("IR-WL-5 {dev}/eu-west-1 settings"),
-            format!("IR-WL-5 {dev}/us-east-1 settings"),
             format!("IR-WL-6 {prod}/eu-west-1 shop"),
             format!("IR-WL-6 {dev}/us-east-1 edge (CloudFront)"),
             format!("IR-WL-7 {prod}/us-east-1 {}", w.distribution.1),
@@ -1220,6 +1249,18 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     );
     emu.irready(&["plan", "-e", env, "--detailed-exitcode"])
         .expect_code(0);
+
+    // The team's CloudWatch role was never replaced.
+    assert_eq!(
+        apigateway(&emu, dev, "us-east-1")
+            .await
+            .get_account()
+            .send()
+            .await
+            .unwrap()
+            .cloudwatch_role_arn(),
+        Some(format!("arn:aws:iam::{dev}:role/team-apigw-logs").as_str())
+    );
 
     // Destroy puts back every setting as it was before irready, the NLB's included
     // (its record was not overwritten when apply turned its logs on again).
