@@ -16,3 +16,4 @@ pub mod render;
 pub mod report;
 pub mod tabletop;
 pub mod workflow;
+pub mod workload;

@@ -194,7 +194,7 @@ pub async fn prepare_plan(
         images,
         errors,
     };
-    let plan = build(
+    let mut plan = build(
         env,
         &discovery,
         deployed,
@@ -203,6 +203,7 @@ pub async fn prepare_plan(
         evaluation.findings,
         adoptable,
     );
+    plan.workloads = crate::plan::workloads::plan(env, discovery.ok_targets());
     Ok(Prepared { discovery, plan })
 }
 
@@ -570,5 +571,6 @@ pub fn current(env: &Environment, discovery: &Discovery) -> plan::file::Current 
     if let Some(account) = &discovery.scope.forensic_account {
         now.images = plan::images::resolve(env, account, &discovery.targets).0;
     }
+    now.workloads = plan::workloads::plan(env, discovery.ok_targets());
     now
 }

@@ -152,6 +152,7 @@ fn report() -> CheckReport {
                     "{status} </script><script>document.body.dataset.injected = \"yes\"</script>"
                 ),
                 evidence: vec![format!("arn:aws:ec2:{}:{}:vpc/vpc-1", t.region, t.account)],
+                resource: None,
             });
         }
     }
@@ -163,6 +164,7 @@ fn report() -> CheckReport {
             status,
             message: "trust policy checked".to_owned(),
             evidence: Vec::new(),
+            resource: None,
         });
     }
     findings.sort_by(|a, b| (&a.control, &a.target).cmp(&(&b.control, &b.target)));

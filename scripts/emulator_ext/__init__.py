@@ -19,6 +19,8 @@ from . import cfn
 _MODULES = tuple(
     importlib.import_module(f".{name}", __name__)
     for name in (
+        "apigateway_account",
+        "apigatewayv2_stages",
         "cfn_attributes",
         "cfn_intrinsics",
         "cfn_stacks",
@@ -36,8 +38,10 @@ _MODULES = tuple(
         "logs",
         "route53resolver",
         "s3",
+        "s3_logging",
         "s3_xml_roots",
         "sns",
+        "wafv2_logging",
     )
 )
 

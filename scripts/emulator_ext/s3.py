@@ -3,12 +3,13 @@
 moto's AWS::S3::Bucket applies only ``BucketEncryption`` (first rule, without
 ``BucketKeyEnabled``) and ``Tags``; ``VersioningConfiguration``,
 ``ObjectLockEnabled`` / ``ObjectLockConfiguration``,
-``PublicAccessBlockConfiguration``, ``LoggingConfiguration`` and
-``OwnershipControls`` are dropped, and an update of an unnamed bucket's tags
-fails. AWS::S3::BucketPolicy is skipped altogether. Here every one of those
-properties goes through the S3 backend's own Put*/Delete* operations on create
-and update, so GetBucketVersioning, GetObjectLockConfiguration,
-GetPublicAccessBlock, GetBucketLogging, GetBucketOwnershipControls,
+``PublicAccessBlockConfiguration``, ``LoggingConfiguration``,
+``LifecycleConfiguration`` and ``OwnershipControls`` are dropped, and an update
+of an unnamed bucket's tags fails. AWS::S3::BucketPolicy is skipped altogether.
+Here every one of those properties goes through the S3 backend's own
+Put*/Delete* operations on create and update, so GetBucketVersioning,
+GetObjectLockConfiguration, GetPublicAccessBlock, GetBucketLogging,
+GetBucketLifecycleConfiguration, GetBucketOwnershipControls,
 GetBucketEncryption, GetBucketTagging and GetBucketPolicy read back what the
 template says.
 """
@@ -57,6 +58,20 @@ def _apply_object_lock(backend: S3Backend, bucket: FakeBucket, configuration: di
         )
 
 
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule in the form PutBucketLifecycleConfiguration stores.
+
+    Expiration by days and an optional prefix: what irready's templates write."""
+    stored: dict[str, Any] = {
+        "ID": rule.get("Id"),
+        "Status": rule["Status"],
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
+    if "ExpirationInDays" in rule:
+        stored["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    return stored
+
+
 def _apply(backend: S3Backend, bucket: FakeBucket, old: dict[str, Any], new: dict[str, Any]) -> None:
     """Bring the bucket from the old properties to the new, one setting at a time."""
     name = bucket.name
@@ -94,6 +109,12 @@ def _apply(backend: S3Backend, bucket: FakeBucket, old: dict[str, Any], new: dic
             if logging
             else {},
         )
+    if changed(old, new, "LifecycleConfiguration"):
+        rules = (new.get("LifecycleConfiguration") or {}).get("Rules") or []
+        if rules:
+            backend.put_bucket_lifecycle(name, [_lifecycle_rule(rule) for rule in rules])
+        else:
+            backend.delete_bucket_lifecycle(name)
     if changed(old, new, "Tags"):
         tags = tag_map(new.get("Tags"))
         if tags:

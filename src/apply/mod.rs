@@ -8,6 +8,7 @@
 pub mod exercise;
 pub mod lock;
 pub mod progress;
+pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -95,6 +96,8 @@ pub struct ApplyReport {
     pub images: Vec<ImageResult>,
     pub results: Vec<StackResult>,
     pub repairs: Vec<RepairResult>,
+    /// The workload settings configured, after the stacks.
+    pub configured: Vec<workloads::ConfigureResult>,
 }
 
 impl ApplyReport {
@@ -105,6 +108,7 @@ impl ApplyReport {
             .map(|r| &r.outcome)
             .chain(self.images.iter().map(|i| &i.outcome))
             .chain(self.repairs.iter().map(|r| &r.outcome))
+            .chain(self.configured.iter().map(|c| &c.outcome))
             .filter(|o| o.is_failure())
             .count()
     }
@@ -308,10 +312,20 @@ pub async fn apply(
             });
         }
     }
+    let configured = workloads::configure(
+        aws,
+        sessions,
+        &plan.environment.name,
+        &plan.workloads.configure,
+        &failed_stacks,
+        progress,
+    )
+    .await;
     ApplyReport {
         images,
         results,
         repairs,
+        configured,
     }
 }
 

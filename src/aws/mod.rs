@@ -5,18 +5,27 @@
 //! Everything else speaks `AccountId`, `Region` and the typed results of the functions
 //! in the submodules.
 
+pub mod apigateway;
+pub mod apigatewayv2;
 pub mod cfn;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod configservice;
 pub mod ec2;
+pub mod eks;
+pub mod elb;
+pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
 mod limits;
 pub mod monitoring;
 pub mod org;
+pub mod redshift;
 pub mod resolver;
 pub mod s3;
+pub mod s3_logging;
 pub mod ssm;
+pub mod wafv2;
 
 pub use limits::Limits;
 
@@ -522,6 +531,41 @@ impl Aws {
         route53resolver,
         aws_sdk_route53resolver
     );
+    regional_client!(
+        /// Elastic Load Balancing v2 (Application and Network load balancers).
+        elbv2,
+        aws_sdk_elasticloadbalancingv2
+    );
+    regional_client!(
+        /// Classic Elastic Load Balancing.
+        elb,
+        aws_sdk_elasticloadbalancing
+    );
+    regional_client!(
+        /// Redshift.
+        redshift,
+        aws_sdk_redshift
+    );
+    regional_client!(
+        /// EKS.
+        eks,
+        aws_sdk_eks
+    );
+    regional_client!(
+        /// API Gateway (REST APIs).
+        apigateway,
+        aws_sdk_apigateway
+    );
+    regional_client!(
+        /// API Gateway v2 (HTTP APIs).
+        apigatewayv2,
+        aws_sdk_apigatewayv2
+    );
+    regional_client!(
+        /// WAFv2.
+        wafv2,
+        aws_sdk_wafv2
+    );
 
     /// IAM, a global service answered in us-east-1.
     pub fn iam(&self, session: &AccountSession) -> aws_sdk_iam::Client {
@@ -531,6 +575,16 @@ impl Aws {
             .http_client(self.http_client(session, &Region::us_east_1(), "iam"))
             .build();
         aws_sdk_iam::Client::from_conf(config)
+    }
+
+    /// CloudFront, a global service answered in us-east-1.
+    pub fn cloudfront(&self, session: &AccountSession) -> aws_sdk_cloudfront::Client {
+        let config = aws_sdk_cloudfront::config::Builder::from(&session.config)
+            .region(aws_config::Region::new("us-east-1"))
+            .interceptor(self.interceptor())
+            .http_client(self.http_client(session, &Region::us_east_1(), "cloudfront"))
+            .build();
+        aws_sdk_cloudfront::Client::from_conf(config)
     }
 
     pub fn organizations(&self, session: &AccountSession) -> aws_sdk_organizations::Client {

@@ -17,6 +17,13 @@ pub const FORENSIC_VPC: &str = "IR-FOR-2";
 pub const EVIDENCE_BUCKET: &str = "IR-FOR-3";
 pub const ANALYSIS_IMAGES: &str = "IR-FOR-4";
 pub const ALARMS: &str = "IR-ALARM-1";
+pub const WORKLOAD_S3: &str = "IR-WL-1";
+pub const WORKLOAD_ELB: &str = "IR-WL-2";
+pub const WORKLOAD_REDSHIFT: &str = "IR-WL-3";
+pub const WORKLOAD_EKS: &str = "IR-WL-4";
+pub const WORKLOAD_APIGATEWAY: &str = "IR-WL-5";
+pub const WORKLOAD_WAF: &str = "IR-WL-6";
+pub const WORKLOAD_CLOUDFRONT: &str = "IR-WL-7";
 
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
@@ -146,6 +153,75 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Organization,
         reads: &["cloudwatch:DescribeAlarms"],
         remediation: "Apply the alarms component (logging.alarms: cis).",
+    },
+    Control {
+        id: WORKLOAD_S3,
+        title: "Every S3 bucket has server access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["s3:ListBuckets", "s3:GetBucketTagging", "s3:GetBucketLogging"],
+        remediation: "Plan and apply (workload_logging): irready turns server access logs on into its bucket in the same account and region.",
+    },
+    Control {
+        id: WORKLOAD_ELB,
+        title: "Every load balancer (Application, Network, Classic) has access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &[
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        ],
+        remediation: "Plan and apply (workload_logging): irready turns access logs on into its bucket in the load balancer's region.",
+    },
+    Control {
+        id: WORKLOAD_REDSHIFT,
+        title: "Every Redshift cluster has audit logging on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["redshift:DescribeClusters", "redshift:DescribeLoggingStatus"],
+        remediation: "Plan and apply (workload_logging): irready turns audit logging on into its bucket in the cluster's region.",
+    },
+    Control {
+        id: WORKLOAD_EKS,
+        title: "Every EKS cluster logs every control-plane log type",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["eks:ListClusters", "eks:DescribeCluster"],
+        remediation: "Plan and apply (workload_logging): irready turns on the api, audit, authenticator, controllerManager and scheduler logs.",
+    },
+    Control {
+        id: WORKLOAD_APIGATEWAY,
+        title: "API Gateway has a CloudWatch role, every REST API stage has access logs and INFO execution logs on, every HTTP API stage access logs",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &[
+            "apigateway:GetAccount",
+            "apigateway:GetRestApis",
+            "apigateway:GetStages",
+            "apigateway:GetApis",
+        ],
+        remediation: "Plan and apply (workload_logging): irready sets the account's CloudWatch role where none is set, and turns the stages' logs on into its log group.",
+    },
+    Control {
+        id: WORKLOAD_WAF,
+        title: "Every WAFv2 web ACL (regional, and CloudFront's in us-east-1) has logging on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &["wafv2:ListWebACLs", "wafv2:ListTagsForResource", "wafv2:GetLoggingConfiguration"],
+        remediation: "Plan and apply (workload_logging): irready's stack adds a logging configuration into its aws-waf-logs- log group.",
+    },
+    Control {
+        id: WORKLOAD_CLOUDFRONT,
+        title: "Every CloudFront distribution has standard access logs on",
+        severity: Severity::Medium,
+        scope: ControlScope::Workload,
+        reads: &[
+            "cloudfront:ListDistributions",
+            "cloudfront:ListTagsForResource",
+            "cloudfront:GetDistributionConfig",
+        ],
+        remediation: "Plan and apply (workload_logging): irready turns standard logs on into its bucket in the home region.",
     },
 ];
 

@@ -61,6 +61,8 @@ pub fn targets_of(control: &Control, env: &Environment, scope: &Scope) -> Vec<Ta
                 .unwrap_or(&scope.organization.management_account);
             vec![home(account)]
         }
+        // Judged per resource by `check::workloads`, in its own targets.
+        ControlScope::Workload => Vec::new(),
         ControlScope::AnalysisRegion => match (&scope.forensic_account, &env.forensic) {
             (Some(account), Some(forensic)) => forensic
                 .analysis_regions
@@ -98,6 +100,7 @@ pub fn evaluate(
                 status,
                 message,
                 evidence,
+                resource: None,
             });
         }
     }

@@ -6,6 +6,7 @@ pub mod controls;
 pub mod evaluate;
 pub mod model;
 pub mod observe;
+pub mod workloads;
 
 pub use model::*;
 
@@ -51,6 +52,16 @@ pub async fn check(
             .map(|id| controls::find(id).ok_or_else(|| CheckError::UnknownControl(id.clone())))
             .collect::<Result<_, _>>()?
     };
+    // Without `workload_logging` the per-resource controls judge nothing: leave them out
+    // of the report unless asked for by id.
+    let selected: Vec<&'static Control> = selected
+        .into_iter()
+        .filter(|c| {
+            c.scope != ControlScope::Workload
+                || env.workload_logging.is_some()
+                || !options.controls.is_empty()
+        })
+        .collect();
     let (caller, scope) = discover::resolve_scope(aws, env).await?;
     let mut accounts = scope.all_accounts();
     if !accounts.contains(&scope.organization.management_account) {
@@ -70,6 +81,21 @@ pub async fn check(
         .collect();
     let postures = observe::observe(aws, env, &scope, &sessions, options.parallelism).await;
     let mut findings = evaluate::evaluate(env, &scope, &selected, &postures);
+    let observed = workloads::observe(aws, env, &scope, &sessions, options.parallelism).await;
+    findings.extend(workloads::evaluate(env, &selected, &observed));
+    let order: BTreeMap<&str, usize> = controls::CATALOG
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    // Stable: each control's findings keep their order by target, then resource.
+    findings.sort_by(|a, b| {
+        (order.get(a.control.as_str()), &a.target, &a.resource).cmp(&(
+            order.get(b.control.as_str()),
+            &b.target,
+            &b.resource,
+        ))
+    });
     let account_names: BTreeMap<AccountId, String> = scope
         .organization
         .accounts

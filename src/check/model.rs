@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::addr::{AccountId, Target};
 
-/// Version of the JSON form. Bumped on any change a reader could notice.
-pub const CHECK_FORMAT_VERSION: u32 = 1;
+/// Version of the JSON form. Bumped on any change a reader could notice. 2: findings of
+/// the per-resource controls name their `resource`, several per control × target.
+pub const CHECK_FORMAT_VERSION: u32 = 2;
 
 /// How much a failing control matters to a responder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -59,6 +60,9 @@ pub enum ControlScope {
     Forensic,
     /// The forensic account, in each analysis region.
     AnalysisRegion,
+    /// Every workload resource of `workload_logging`'s accounts and regions, one finding
+    /// each.
+    Workload,
 }
 
 /// One readiness control of the catalog.
@@ -115,6 +119,9 @@ pub struct Finding {
     pub message: String,
     /// The resources looked at (ids, ARNs, names).
     pub evidence: Vec<String>,
+    /// The one resource judged, for controls judged per resource (`ControlScope::Workload`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 /// Everything `check` found, sorted by control then target.

@@ -233,6 +233,16 @@ async fn execute(
             }
         }
     }
+    for configured in &report.configured {
+        if let Outcome::Failed { error, .. } = &configured.outcome {
+            eprintln!(
+                "\nconfigure {} {} in {}: {error}",
+                configured.resource_type.label(),
+                configured.name,
+                configured.target
+            );
+        }
+    }
     let failed = report.failed();
     let stacks_failed = report
         .results
@@ -249,6 +259,18 @@ async fn execute(
         n => format!(
             "; {} of {n} image copies made, {images_failed} failed",
             n - images_failed
+        ),
+    };
+    let configure_failed = report
+        .configured
+        .iter()
+        .filter(|c| c.outcome.is_failure())
+        .count();
+    let images = match report.configured.len() {
+        0 => images,
+        n => format!(
+            "{images}; {} of {n} workload settings configured, {configure_failed} failed",
+            n - configure_failed
         ),
     };
     let stale = match skipped.len() {

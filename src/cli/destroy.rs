@@ -154,7 +154,8 @@ pub(super) async fn destroy(
     let plan = &destroy.plan;
     debug_assert!(plan.stacks.iter().all(|s| s.action == StackAction::Delete));
     let exercises = exercises(&destroy);
-    if plan.stacks.is_empty() && exercises.is_empty() {
+    // Workload settings are put back even where no destination stack is left.
+    if plan.stacks.is_empty() && exercises.is_empty() && env.workload_logging.is_none() {
         for error in &plan.errors {
             eprintln!("error: {}: {}", error.target, error.message);
         }
@@ -218,8 +219,52 @@ pub(super) async fn destroy(
             .map_err(|err| anyhow::anyhow!("{addr}: removing exercise {scenario}: {err}"))?;
         progress.finish(addr, true, "exercise removed");
     }
+    // The workloads' own settings first, while their destinations still exist.
+    let mut restored_targets: std::collections::BTreeSet<crate::addr::Target> = plan
+        .stacks
+        .iter()
+        .filter(|s| s.component == crate::render::Component::WorkloadLogging)
+        .map(|s| s.addr.target())
+        .collect();
+    if let Some(spec) = &env.workload_logging {
+        restored_targets.extend(crate::discover::workloads::targets(
+            spec,
+            &destroy.discovery.scope,
+        ));
+    }
+    let restored_targets: Vec<crate::addr::Target> = restored_targets.into_iter().collect();
+    let restored = apply::workloads::restore_all(
+        aws,
+        &destroy.discovery,
+        &env.name,
+        &restored_targets,
+        progress.as_ref(),
+    )
+    .await;
     let report = apply::apply(aws, &destroy.discovery, plan, &options, progress.as_ref()).await;
     drop(progress);
+    let restore_failed = restored.iter().filter(|r| r.outcome.is_failure()).count();
+    for result in &restored {
+        match &result.outcome {
+            Outcome::Failed { error, .. } => eprintln!(
+                "\nputting back {} {} in {}: {error}",
+                result.resource_type.label(),
+                result.name,
+                result.target
+            ),
+            outcome => println!(
+                "Put back the logging of {} {} in {}{}",
+                result.resource_type.label(),
+                result.name,
+                result.target,
+                if matches!(outcome, Outcome::AlreadyCurrent) {
+                    " (gone)"
+                } else {
+                    ""
+                }
+            ),
+        }
+    }
     for result in &report.results {
         if let Outcome::Failed { error, events } = &result.outcome {
             eprintln!("\n{}: {error}", result.addr);
@@ -228,7 +273,7 @@ pub(super) async fn destroy(
             }
         }
     }
-    let failed = report.failed();
+    let failed = report.failed() + restore_failed;
     println!(
         "\nDestroy complete: {} stacks deleted, {failed} failed.",
         report.results.len() - failed

@@ -8,6 +8,7 @@
 
 mod position;
 mod raw;
+mod workload;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ use sha2::{Digest, Sha256};
 use crate::addr::{AccountId, Region, KNOWN_REGIONS};
 pub use position::{Position, PositionIndex};
 use raw::{RawEnvironment, RawRegions};
+pub use workload::{
+    ExistingDestinations, RawWorkloadLogging, WorkloadLoggingSpec, DEFAULT_WORKLOAD_LOG_DAYS,
+};
 
 /// Where a value came from: file, line, column and field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,6 +348,8 @@ pub struct Environment {
     pub forensic: Option<ForensicSpec>,
     pub access: Option<AccessSpec>,
     pub logging: Option<LoggingSpec>,
+    /// `workload_logging:`: the logs of the workloads that already run.
+    pub workload_logging: Option<WorkloadLoggingSpec>,
     /// Set for a throw-away environment: its stacks carry `irready:expires`, and
     /// `destroy --expired` removes it once that time has passed.
     pub ephemeral: Option<Ephemeral>,
@@ -573,6 +579,9 @@ impl Resolver {
             .map(|f| self.forensic(f, home_region.as_ref(), &regions));
         let access = raw.access.map(|a| self.access(a));
         let logging = raw.logging.map(|l| self.logging(l, has_forensic));
+        let workload_logging = raw
+            .workload_logging
+            .map(|w| self.workload_logging(w, &regions));
         let ephemeral = raw.ephemeral.and_then(|e| match parse_expiry(&e.expires) {
             Ok(expires) => Some(Ephemeral { expires }),
             Err(message) => {
@@ -590,6 +599,7 @@ impl Resolver {
             forensic: forensic.flatten(),
             access: access.flatten(),
             logging: logging.flatten(),
+            workload_logging,
             ephemeral,
         })
     }

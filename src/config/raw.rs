@@ -17,6 +17,7 @@ pub struct RawEnvironment {
     pub forensic: Option<RawForensic>,
     pub access: Option<RawAccess>,
     pub logging: Option<RawLogging>,
+    pub workload_logging: Option<super::RawWorkloadLogging>,
     pub ephemeral: Option<RawEphemeral>,
 }
 

@@ -8,6 +8,7 @@
 pub mod existing;
 pub mod organization;
 pub mod scope;
+pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,6 +85,8 @@ pub struct TargetState {
     /// What irready's stacks recorded of the facts they were rendered from, where
     /// `--refresh=false` trusted them instead of reading them: empty otherwise.
     pub recorded: Recorded,
+    /// The workloads whose logs the environment wants on, where workload logging goes.
+    pub workloads: Vec<crate::workload::Workload>,
 }
 
 /// What discovery saw of one analysis image in one region.
@@ -116,6 +119,8 @@ pub struct Needs {
     pub existing: ExistingNeeds,
     /// The breakglass role and the access stack's resources, watched for drift.
     pub breakglass: bool,
+    /// The workloads whose logging the environment manages, with their settings.
+    pub workloads: bool,
 }
 
 /// Whether discovery reads the live state of every target (the default), or trusts what
@@ -182,8 +187,8 @@ impl Needs {
     /// The reads left under `--refresh=false`: a fact the target's stacks recorded is
     /// trusted, one they did not (a new account, a stack from an older irready) is still
     /// read. What resources outside irready cover is a recorded fact like the others;
-    /// reads that serve only drift (the breakglass role, the resources of irready's own
-    /// stacks) are never left.
+    /// reads that serve only live state are never left: drift (the breakglass role, the
+    /// resources of irready's own stacks) and the logging settings of the workloads.
     ///
     /// Analysis images are always read: their lookup decides copies, and it happens only
     /// in the forensic account's analysis regions, whatever the organization's size.
@@ -195,6 +200,7 @@ impl Needs {
             images,
             existing,
             breakglass: _,
+            workloads: _,
         } = self;
         let baseline_trusted = recorded.baseline_covered.is_some();
         let ExistingNeeds {
@@ -217,6 +223,7 @@ impl Needs {
                 query_logs: query_logs && !baseline_trusted,
             },
             breakglass: false,
+            workloads: false,
         }
     }
 }
@@ -247,6 +254,13 @@ impl Discovery {
             Some(Ok(state)) => state.stacks.get(&addr.stack),
             _ => None,
         }
+    }
+
+    /// Every target read without error, with what it holds.
+    pub fn ok_targets(&self) -> impl Iterator<Item = (&Target, &TargetState)> {
+        self.targets
+            .iter()
+            .filter_map(|(t, r)| r.as_ref().ok().map(|s| (t, s)))
     }
 
     /// Targets that could not be read, with why.
@@ -409,7 +423,16 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             }
             Component::OrgLogging => entry.existing.trails = true,
             Component::Access => entry.breakglass = true,
-            Component::Alarms | Component::BreakglassAlerts | Component::ForensicCore => {}
+            // Read wherever workload logging goes, destination stack or not (below).
+            Component::WorkloadLogging
+            | Component::Alarms
+            | Component::BreakglassAlerts
+            | Component::ForensicCore => {}
+        }
+    }
+    if let Some(spec) = &env.workload_logging {
+        for target in workloads::targets(spec, scope) {
+            needs.entry(target).or_default().workloads = true;
         }
     }
     needs
@@ -479,6 +502,7 @@ async fn read_target(
         (Component::OrgLogging, needs.existing.any()),
         (Component::RegionalBaseline, needs.existing.any()),
         (Component::Access, needs.breakglass),
+        (Component::WorkloadLogging, needs.workloads),
     ];
     for (component, wanted) in watched {
         let name = component.stack_name(&env.name);
@@ -510,6 +534,13 @@ async fn read_target(
         listed: Listed::default(),
         own_resources,
         breakglass,
+        workloads: match (&env.workload_logging, needs.workloads) {
+            (Some(spec), true) => {
+                let target = Target::new(session.account.clone(), region.clone());
+                workloads::read(aws, session, &target, &env.home_region, spec).await?
+            }
+            _ => Vec::new(),
+        },
     };
     let covered: BTreeSet<String> = crate::render::covered_vpcs(&state)
         .map(|v| v.id.clone())
@@ -644,12 +675,14 @@ mod tests {
             images: true,
             existing,
             breakglass: true,
+            workloads: true,
         };
-        // A new account: nothing recorded, every fact still read; drift never.
+        // A new account: nothing recorded, every fact still read; live state never.
         assert_eq!(
             all.trusting(&Recorded::default()),
             Needs {
                 breakglass: false,
+                workloads: false,
                 ..all
             }
         );

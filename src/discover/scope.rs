@@ -24,6 +24,9 @@ pub struct Scope {
     pub pending_forensic: Option<PendingAccount>,
     /// Resolved ARNs, sorted and without duplicates.
     pub security_principals: Vec<String>,
+    /// The target accounts whose workloads' logs irready turns on (`workload_logging`),
+    /// sorted; empty without that section.
+    pub workload_accounts: Vec<AccountId>,
 }
 
 /// An account apply creates before anything is deployed into it.
@@ -177,6 +180,43 @@ pub fn resolve(
         }
     }
 
+    let mut workload_accounts = BTreeSet::new();
+    if let Some(spec) = &env.workload_logging {
+        let mut chosen: BTreeSet<AccountId> = BTreeSet::new();
+        for ou in &spec.ous {
+            if let Some(ou_id) = unit(org, ou, &mut problems) {
+                chosen.extend(
+                    org.accounts
+                        .iter()
+                        .filter(|a| org.is_under(a, &ou_id))
+                        .map(|a| a.id.clone()),
+                );
+            }
+        }
+        for reference in &spec.accounts {
+            if let Some(a) = account(org, reference, &mut problems) {
+                if selected.contains(&a.id) {
+                    chosen.insert(a.id.clone());
+                } else {
+                    problems.push(diag(
+                        reference,
+                        format!(
+                            "account {} is not a target of the environment \
+                             (organization.targets)",
+                            org.label(&a.id)
+                        ),
+                    ));
+                }
+            }
+        }
+        let everywhere = spec.accounts.is_empty() && spec.ous.is_empty();
+        workload_accounts = selected
+            .iter()
+            .filter(|id| everywhere || chosen.contains(*id))
+            .cloned()
+            .collect();
+    }
+
     let regions = match &env.regions {
         RegionSelection::List(list) => list.clone(),
         RegionSelection::AllEnabled => {
@@ -203,6 +243,7 @@ pub fn resolve(
             forensic_account,
             pending_forensic,
             security_principals: principals.into_iter().collect(),
+            workload_accounts: workload_accounts.into_iter().collect(),
         })
     } else {
         Err(problems)

@@ -203,6 +203,23 @@ pub fn detect(
                         (Some(_), None) => {}
                     }
                 }
+                (Component::WorkloadLogging, "AWS::WAFv2::LoggingConfiguration") => {
+                    // The logging configuration's id is its web ACL's ARN.
+                    let acl = state.workloads.iter().find(|w| {
+                        w.resource_type == crate::workload::ResourceType::WebAcl && w.id == id
+                    });
+                    if let Some(acl) = acl {
+                        let wanted = crate::workload::desired(&env.name, acl);
+                        if !acl.logging.meets(&wanted) {
+                            let change = if acl.logging.enabled {
+                                format!("logging redirected ({})", acl.logging)
+                            } else {
+                                "logging configuration deleted".to_owned()
+                            };
+                            drifts.push(drift(logical, physical, kind, change, Repair::Recreate));
+                        }
+                    }
+                }
                 _ => {}
             }
         }

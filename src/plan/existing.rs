@@ -107,7 +107,8 @@ pub fn evaluate<'a>(
             | Component::Alarms
             | Component::BreakglassAlerts
             | Component::ForensicCore
-            | Component::ForensicVpc => {}
+            | Component::ForensicVpc
+            | Component::WorkloadLogging => {}
         }
         evaluation.findings.extend(findings);
         if covered != Covered::default() {

@@ -122,14 +122,25 @@ pub struct Current {
     pub images: Vec<ImagePlan>,
     /// The forensic account still to be created, if any.
     pub create_account: Option<PendingAccount>,
+    /// The workload logging as it would be planned now.
+    pub workloads: super::workloads::WorkloadPlan,
 }
 
 /// Something a saved plan saw that is no longer so.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StaleItem {
     Stack(StackAddr),
-    Image { target: Target, image: String },
+    Image {
+        target: Target,
+        image: String,
+    },
     Account(String),
+    /// A workload setting the plan configures.
+    Workload {
+        target: Target,
+        resource_id: String,
+        name: String,
+    },
 }
 
 impl fmt::Display for StaleItem {
@@ -138,6 +149,7 @@ impl fmt::Display for StaleItem {
             Self::Stack(addr) => write!(f, "{addr}"),
             Self::Image { target, image } => write!(f, "image {image} in {target}"),
             Self::Account(name) => write!(f, "forensic account {name}"),
+            Self::Workload { target, name, .. } => write!(f, "workload {name} in {target}"),
         }
     }
 }
@@ -233,6 +245,37 @@ pub fn staleness(plan: &Plan, now: &Current) -> Vec<Stale> {
             });
         }
     }
+    // A configure action is applied only over the setting it was planned from.
+    for action in &plan.workloads.configure {
+        let item = StaleItem::Workload {
+            target: action.target.clone(),
+            resource_id: action.resource_id.clone(),
+            name: action.name.clone(),
+        };
+        let why = if !now.read.contains(&action.target) {
+            Some("its target cannot be read now".to_owned())
+        } else {
+            match now
+                .workloads
+                .configure
+                .iter()
+                .find(|c| c.target == action.target && c.resource_id == action.resource_id)
+            {
+                None => Some(format!(
+                    "{} was {} when planned, and needs no change now",
+                    action.setting, action.before
+                )),
+                Some(current) if current.before != action.before => Some(format!(
+                    "{} was {} when planned, now {}",
+                    action.setting, action.before, current.before
+                )),
+                Some(_) => None,
+            }
+        };
+        if let Some(why) = why {
+            stale.push(Stale { item, why });
+        }
+    }
     if let Some(account) = &plan.create_account {
         if now.create_account.as_ref() != Some(account) {
             stale.push(Stale {
@@ -250,6 +293,7 @@ pub fn staleness(plan: &Plan, now: &Current) -> Vec<Stale> {
 pub fn without_stale(plan: &Plan, stale: &[Stale]) -> (Plan, Vec<Stale>) {
     let mut gone_stacks: BTreeSet<StackAddr> = BTreeSet::new();
     let mut gone_images: BTreeSet<(Target, String)> = BTreeSet::new();
+    let mut gone_workloads: BTreeSet<(Target, String)> = BTreeSet::new();
     for s in stale {
         match &s.item {
             StaleItem::Stack(addr) => {
@@ -259,6 +303,13 @@ pub fn without_stale(plan: &Plan, stale: &[Stale]) -> (Plan, Vec<Stale>) {
                 gone_images.insert((target.clone(), image.clone()));
             }
             StaleItem::Account(_) => {}
+            StaleItem::Workload {
+                target,
+                resource_id,
+                ..
+            } => {
+                gone_workloads.insert((target.clone(), resource_id.clone()));
+            }
         }
     }
     let changing: BTreeSet<&StackAddr> = plan
@@ -312,6 +363,10 @@ pub fn without_stale(plan: &Plan, stale: &[Stale]) -> (Plan, Vec<Stale>) {
     fresh
         .images
         .retain(|i| !gone_images.contains(&(i.target.clone(), i.image.clone())));
+    fresh
+        .workloads
+        .configure
+        .retain(|c| !gone_workloads.contains(&(c.target.clone(), c.resource_id.clone())));
     if stale
         .iter()
         .any(|s| matches!(s.item, StaleItem::Account(_)))

@@ -11,6 +11,7 @@ pub mod file;
 pub mod hazards;
 pub mod images;
 pub mod model;
+pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -315,5 +316,6 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         hazards: found,
         errors,
         existing: input.existing,
+        workloads: workloads::WorkloadPlan::default(),
     }
 }

@@ -12,7 +12,7 @@ use crate::render::Component;
 
 /// Version of the JSON form. Bumped on any change a reader could notice: `apply` refuses
 /// a saved plan of another version rather than guess what its fields meant.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -47,6 +47,13 @@ pub struct Plan {
     /// from plans written before irready read them.
     #[serde(default)]
     pub existing: Vec<ExistingFinding>,
+    /// The logging of the workloads that already run: the settings apply changes through
+    /// the service APIs, and the resources left alone.
+    #[serde(
+        default,
+        skip_serializing_if = "super::workloads::WorkloadPlan::is_empty"
+    )]
+    pub workloads: super::workloads::WorkloadPlan,
 }
 
 /// A control of the environment that a resource made outside irready can meet.
@@ -418,6 +425,7 @@ impl Plan {
             || !self.drift.is_empty()
             || self.stacks.iter().any(|s| s.action.is_change())
             || self.images.iter().any(|i| i.is_change())
+            || !self.workloads.configure.is_empty()
     }
 
     pub fn has_data_loss(&self) -> bool {
@@ -464,6 +472,7 @@ impl Plan {
             existing: Vec::new(),
             hazards: Vec::new(),
             errors: Vec::new(),
+            workloads: Default::default(),
         }
     }
 }

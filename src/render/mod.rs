@@ -6,6 +6,7 @@
 
 mod cis;
 mod context;
+mod workload_context;
 
 pub use context::{
     CONFIG_ROLE_OUTPUT, COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
@@ -51,10 +52,13 @@ pub enum Component {
     /// GuardDuty, AWS Config, flow logs and DNS query logs on every VPC, an isolation
     /// security group in every VPC: every target account, every region.
     RegionalBaseline,
+    /// The destinations of the logs of the workloads that already run (S3 server access
+    /// logs, load balancer access logs): every account × region of `workload_logging`.
+    WorkloadLogging,
 }
 
 impl Component {
-    pub const ALL: [Component; 7] = [
+    pub const ALL: [Component; 8] = [
         Component::Access,
         Component::Alarms,
         Component::BreakglassAlerts,
@@ -62,6 +66,7 @@ impl Component {
         Component::ForensicVpc,
         Component::OrgLogging,
         Component::RegionalBaseline,
+        Component::WorkloadLogging,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +78,7 @@ impl Component {
             Self::OrgLogging => "org-logging",
             Self::Alarms => "alarms",
             Self::RegionalBaseline => "regional-baseline",
+            Self::WorkloadLogging => "workload-logging",
         }
     }
 
@@ -89,6 +95,7 @@ impl Component {
             Self::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
             Self::Alarms => include_str!("../../templates/alarms.yaml.hbs"),
             Self::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
+            Self::WorkloadLogging => include_str!("../../templates/workload-logging.yaml.hbs"),
         }
     }
 
@@ -212,6 +219,7 @@ pub fn components(env: &Environment) -> Vec<Component> {
             Component::RegionalBaseline => baseline_wanted(env),
             Component::OrgLogging => trail_wanted(env),
             Component::Alarms => alarms_wanted(env),
+            Component::WorkloadLogging => env.workload_logging.is_some(),
         })
         .collect()
 }
@@ -323,6 +331,15 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                     depends_on,
                 });
             }
+        }
+    }
+    let destinations = env
+        .workload_logging
+        .as_ref()
+        .filter(|spec| spec.kinds.iter().any(|k| k.has_destination()));
+    if let Some(spec) = destinations {
+        for target in crate::discover::workloads::targets(spec, scope) {
+            out.push(place(Component::WorkloadLogging, target));
         }
     }
     out.sort_by(|a, b| (&a.target, a.component).cmp(&(&b.target, b.component)));
@@ -438,7 +455,8 @@ impl Covered {
             | Component::ForensicCore
             | Component::ForensicVpc
             | Component::OrgLogging
-            | Component::RegionalBaseline => true,
+            | Component::RegionalBaseline
+            | Component::WorkloadLogging => true,
         }
     }
 }

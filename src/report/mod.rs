@@ -5,6 +5,7 @@
 pub mod check;
 pub mod plan_markdown;
 pub mod plan_text;
+pub mod workloads_text;
 
 use crate::plan::Plan;
 

@@ -119,6 +119,15 @@ pub fn render(plan: &Plan, stale: &[String]) -> String {
             let _ = writeln!(out, "- `{place}`: {}", error.message);
         }
     }
+    if !plan.workloads.is_empty() {
+        let mut text = String::new();
+        super::workloads_text::render(&mut text, plan);
+        let _ = writeln!(
+            out,
+            "\n#### Workload logging\n\n```\n{}```",
+            plain(&text).trim_start_matches("Workload logging:\n")
+        );
+    }
     out
 }
 

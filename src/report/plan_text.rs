@@ -33,8 +33,8 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
     if plan.scanned.trusted {
         let _ = writeln!(
             out,
-            "--refresh=false: the facts irready's stacks recorded are trusted; drift and \
-             resources made outside irready were not read."
+            "--refresh=false: the facts irready's stacks recorded are trusted; drift, \
+             resources made outside irready and the workloads' logging were not read."
         );
     }
     out.push('\n');
@@ -102,6 +102,7 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
     if !plan.existing.is_empty() {
         existing_text(&mut out, plan);
     }
+    super::workloads_text::render(&mut out, plan);
 
     if !plan.errors.is_empty() {
         let _ = writeln!(
@@ -279,6 +280,11 @@ pub fn summary_line(plan: &Plan) -> String {
         0 => {}
         1 => images.push_str(", 1 repair"),
         n => images.push_str(&format!(", {n} repairs")),
+    }
+    match plan.workloads.configure.len() {
+        0 => {}
+        1 => images.push_str(", 1 workload setting to configure"),
+        n => images.push_str(&format!(", {n} workload settings to configure")),
     }
     let import = match s.import {
         0 => String::new(),

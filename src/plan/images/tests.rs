@@ -50,6 +50,7 @@ fn seen(
                 own_resources: BTreeMap::new(),
                 breakglass: None,
                 recorded: Default::default(),
+                workloads: Vec::new(),
                 images: BTreeMap::from([(
                     "sift".to_owned(),
                     ImageSighting {

@@ -1,5 +1,6 @@
 //! The check report as JUnit XML, which most CI systems show as test results: one
-//! `<testsuite>` per control, one `<testcase>` per control × target. A failing finding is a
+//! `<testsuite>` per control, one `<testcase>` per control × target (× resource, for the
+//! per-resource controls). A failing finding is a
 //! `<failure>` (its type the control's severity), a target that could not be read an
 //! `<error>`, a control that does not apply there `<skipped>`.
 //!
@@ -102,7 +103,11 @@ fn case(
     control: &Control,
     finding: &Finding,
 ) -> io::Result<()> {
-    let name = finding.target.to_string();
+    // Per-resource controls have several findings per target: the resource tells them apart.
+    let name = match &finding.resource {
+        Some(resource) => format!("{} {resource}", finding.target),
+        None => finding.target.to_string(),
+    };
     let element = w
         .create_element("testcase")
         .with_attribute(("classname", control.id))

@@ -214,6 +214,7 @@ pub(crate) mod fixture {
             status,
             message: message.to_owned(),
             evidence: vec![format!("arn:aws:example:::{control}")],
+            resource: None,
         }
     }
 

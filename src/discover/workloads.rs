@@ -1,0 +1,187 @@
+//! Reads the workloads of one target whose logs the environment wants on
+//! (`workload_logging`), with their tags and current logging settings. Read-only.
+//!
+//! irready's own buckets (named `irready-…`: evidence, log archive, the log
+//! destinations) are not workloads: a destination never logs into itself.
+
+use crate::addr::Region;
+use crate::addr::Target;
+use crate::aws::{
+    apigateway, apigatewayv2, cloudfront, eks, elb, elbv2, redshift, s3_logging, wafv2,
+    AccountSession, Aws, AwsResult,
+};
+use crate::config::WorkloadLoggingSpec;
+use crate::workload::{LogSetting, ResourceType, Workload, WorkloadKind};
+
+/// Bucket names irready gives its own buckets.
+pub const OWN_BUCKET_PREFIX: &str = "irready-";
+
+/// Every workload of the wanted kinds in `target`, sorted by type and name.
+pub async fn read(
+    aws: &Aws,
+    session: &AccountSession,
+    target: &Target,
+    home_region: &Region,
+    spec: &WorkloadLoggingSpec,
+) -> AwsResult<Vec<Workload>> {
+    let region = &target.region;
+    let mut found = Vec::new();
+    if spec.wants(WorkloadKind::S3) {
+        for bucket in s3_logging::buckets(aws, session, region).await? {
+            if bucket.name.starts_with(OWN_BUCKET_PREFIX) {
+                continue;
+            }
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::S3Bucket,
+                id: bucket.name.clone(),
+                name: bucket.name,
+                tags: bucket.tags,
+                logging: bucket.logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Elb) {
+        for lb in elbv2::load_balancers(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: lb.resource_type,
+                id: lb.arn,
+                name: lb.name,
+                tags: lb.tags,
+                logging: lb.access_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Elb) {
+        for lb in elb::load_balancers(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::ClassicElb,
+                id: lb.name.clone(),
+                name: lb.name,
+                tags: lb.tags,
+                logging: lb.access_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Redshift) {
+        for cluster in redshift::clusters(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::RedshiftCluster,
+                id: cluster.id.clone(),
+                name: cluster.id,
+                tags: cluster.tags,
+                logging: cluster.audit_logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Eks) {
+        for cluster in eks::clusters(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::EksCluster,
+                id: cluster.name.clone(),
+                name: cluster.name,
+                tags: cluster.tags,
+                logging: cluster.control_plane_logs,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Apigateway) {
+        let role = apigateway::account_role(aws, session, region).await?;
+        found.push(Workload {
+            target: target.clone(),
+            resource_type: ResourceType::ApiGatewayAccount,
+            id: "account".to_owned(),
+            name: "settings".to_owned(),
+            tags: Default::default(),
+            logging: LogSetting {
+                enabled: role.is_some(),
+                destination: role,
+                prefix: None,
+                types: Vec::new(),
+            },
+        });
+        for stage in apigateway::stages(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::RestApiStage,
+                id: format!("{}/{}", stage.api_id, stage.stage),
+                name: format!("{}/{}", stage.api_name, stage.stage),
+                tags: stage.tags,
+                logging: stage.logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Apigateway) {
+        for stage in apigatewayv2::stages(aws, session, region).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::HttpApiStage,
+                id: format!("{}/{}", stage.api_id, stage.stage),
+                name: format!("{}/{}", stage.api_name, stage.stage),
+                tags: stage.tags,
+                logging: stage.logging,
+            });
+        }
+    }
+    if spec.wants(WorkloadKind::Waf) {
+        // CloudFront's web ACLs are global, listed from us-east-1.
+        let scopes: &[bool] = if *region == crate::addr::Region::us_east_1() {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for cloudfront in scopes {
+            for acl in wafv2::web_acls(aws, session, region, *cloudfront).await? {
+                found.push(Workload {
+                    target: target.clone(),
+                    resource_type: ResourceType::WebAcl,
+                    name: if acl.cloudfront {
+                        format!("{} (CloudFront)", acl.name)
+                    } else {
+                        acl.name
+                    },
+                    id: acl.arn,
+                    tags: acl.tags,
+                    logging: acl.logging,
+                });
+            }
+        }
+    }
+    // Distributions are global: read once per account, from the home region.
+    if spec.wants(WorkloadKind::Cloudfront) && region == home_region {
+        for distribution in cloudfront::distributions(aws, session).await? {
+            found.push(Workload {
+                target: target.clone(),
+                resource_type: ResourceType::Distribution,
+                name: distribution.domain,
+                id: distribution.id,
+                tags: distribution.tags,
+                logging: distribution.logging,
+            });
+        }
+    }
+    found.sort_by(|a, b| (a.resource_type, &a.name, &a.id).cmp(&(b.resource_type, &b.name, &b.id)));
+    Ok(found)
+}
+
+/// The targets whose workloads are read: the workload accounts in the section's regions
+/// (or all the environment's).
+pub fn targets(spec: &WorkloadLoggingSpec, scope: &super::Scope) -> Vec<Target> {
+    let regions = if spec.regions.is_empty() {
+        &scope.regions
+    } else {
+        &spec.regions
+    };
+    let mut out: Vec<Target> = scope
+        .workload_accounts
+        .iter()
+        .flat_map(|a| regions.iter().map(|r| Target::new(a.clone(), r.clone())))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
