@@ -6,29 +6,10 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Emulator, FaultProxy, Faults};
-use serde_json::Value;
+use common::{stack_actions, Emulator, FaultProxy, Faults};
 
 const DEMO: &str = "environments/demo.yaml";
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
-
-/// Every stack of a JSON plan with its action, as `account/region/stack action`.
-fn actions(plan: &Value) -> BTreeSet<String> {
-    plan["stacks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{}/{}/{} {}",
-                s["addr"]["account"].as_str().unwrap(),
-                s["addr"]["region"].as_str().unwrap(),
-                s["addr"]["stack"].as_str().unwrap(),
-                s["action"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 /// The stack names in one account and region, each once or the test fails.
 async fn unique_stacks(emu: &Emulator, account: &str, region: &str) -> BTreeSet<String> {
@@ -98,7 +79,7 @@ async fn throttling_errors_and_resets_change_nothing_in_the_result() {
         faulty.json()["errors"]
     );
     faulty.expect_code(0);
-    assert_eq!(actions(&faulty.json()), actions(&clean.json()));
+    assert_eq!(stack_actions(&faulty.json()), stack_actions(&clean.json()));
     assert_eq!(faulty.json()["images"], clean.json()["images"]);
 
     proxy
@@ -189,7 +170,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
         .collect();
     let expected: BTreeSet<String> = REGIONS.iter().map(|r| format!("{refusing}/{r}")).collect();
     assert_eq!(failed, expected);
-    let planned = actions(&json);
+    let planned = stack_actions(&json);
     assert!(
         planned.iter().all(|s| !s.starts_with(refusing.as_str())),
         "{planned:?}"

@@ -358,13 +358,25 @@ impl Drop for FaultProxy {
     }
 }
 
+/// Every stack of a JSON plan with its action, as `account/region/stack action`.
+pub fn stack_actions(plan: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    stacks_where(plan, |_| true)
+}
+
 /// The stacks of a JSON plan that change, as `account/region/stack action`.
 pub fn changing(plan: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    stacks_where(plan, |s| s["action"] != "no_op")
+}
+
+fn stacks_where(
+    plan: &serde_json::Value,
+    keep: impl Fn(&serde_json::Value) -> bool,
+) -> std::collections::BTreeSet<String> {
     plan["stacks"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|s| s["action"] != "no_op")
+        .filter(|s| keep(s))
         .map(|s| {
             format!(
                 "{}/{}/{} {}",
