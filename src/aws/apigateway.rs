@@ -48,22 +48,13 @@ pub async fn stages(
 ) -> AwsResult<Vec<StageFact>> {
     let client = aws.apigateway(session, region);
     let mut apis = Vec::new();
-    let mut position = None;
-    loop {
-        let out = client
-            .get_rest_apis()
-            .set_position(position)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("apigateway:GetRestApis", e))?;
+    let mut pages = client.get_rest_apis().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| AwsError::from_sdk("apigateway:GetRestApis", e))?;
         for api in out.items() {
             if let Some(id) = api.id() {
                 apis.push((id.to_owned(), api.name().unwrap_or(id).to_owned()));
             }
-        }
-        position = out.position().map(str::to_owned);
-        if position.is_none() {
-            break;
         }
     }
     apis.sort();

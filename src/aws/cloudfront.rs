@@ -29,30 +29,19 @@ pub async fn distributions(
 ) -> AwsResult<Vec<DistributionFact>> {
     let client = aws.cloudfront(session);
     let mut found = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = client
-            .list_distributions()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("cloudfront:ListDistributions", e))?;
-        let Some(list) = out.distribution_list() else {
-            break;
-        };
-        for item in list.items() {
+    let mut pages = client.list_distributions().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| AwsError::from_sdk("cloudfront:ListDistributions", e))?;
+        for item in out
+            .distribution_list()
+            .map(|l| l.items())
+            .unwrap_or_default()
+        {
             found.push((
                 item.id().to_owned(),
                 item.domain_name().to_owned(),
                 item.arn().to_owned(),
             ));
-        }
-        marker = list
-            .next_marker()
-            .filter(|_| list.is_truncated())
-            .map(str::to_owned);
-        if marker.is_none() {
-            break;
         }
     }
     found.sort();

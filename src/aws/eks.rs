@@ -26,19 +26,10 @@ pub async fn clusters(
 ) -> AwsResult<Vec<ClusterFact>> {
     let client = aws.eks(session, region);
     let mut names = Vec::new();
-    let mut token = None;
-    loop {
-        let out = client
-            .list_clusters()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("eks:ListClusters", e))?;
+    let mut pages = client.list_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| AwsError::from_sdk("eks:ListClusters", e))?;
         names.extend(out.clusters().iter().cloned());
-        token = out.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
     }
     names.sort();
     let mut facts = Vec::new();

@@ -26,23 +26,15 @@ pub async fn load_balancers(
 ) -> AwsResult<Vec<ClassicLoadBalancerFact>> {
     let client = aws.elb(session, region);
     let mut names = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = client
-            .describe_load_balancers()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("elasticloadbalancing:DescribeLoadBalancers", e))?;
+    let mut pages = client.describe_load_balancers().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out =
+            page.map_err(|e| AwsError::from_sdk("elasticloadbalancing:DescribeLoadBalancers", e))?;
         names.extend(
             out.load_balancer_descriptions()
                 .iter()
                 .filter_map(|lb| lb.load_balancer_name().map(str::to_owned)),
         );
-        marker = out.next_marker().map(str::to_owned);
-        if marker.is_none() {
-            break;
-        }
     }
     names.sort();
     let mut tags: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();

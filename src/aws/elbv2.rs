@@ -33,14 +33,10 @@ pub async fn load_balancers(
 ) -> AwsResult<Vec<LoadBalancerFact>> {
     let client = aws.elbv2(session, region);
     let mut found = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = client
-            .describe_load_balancers()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("elasticloadbalancing:DescribeLoadBalancers", e))?;
+    let mut pages = client.describe_load_balancers().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out =
+            page.map_err(|e| AwsError::from_sdk("elasticloadbalancing:DescribeLoadBalancers", e))?;
         for lb in out.load_balancers() {
             let resource_type = match lb.r#type() {
                 Some(LoadBalancerTypeEnum::Application) => ResourceType::Alb,
@@ -50,10 +46,6 @@ pub async fn load_balancers(
             if let (Some(arn), Some(name)) = (lb.load_balancer_arn(), lb.load_balancer_name()) {
                 found.push((arn.to_owned(), name.to_owned(), resource_type));
             }
-        }
-        marker = out.next_marker().map(str::to_owned);
-        if marker.is_none() {
-            break;
         }
     }
     found.sort();

@@ -26,14 +26,9 @@ pub async fn clusters(
 ) -> AwsResult<Vec<ClusterFact>> {
     let client = aws.redshift(session, region);
     let mut found = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = client
-            .describe_clusters()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("redshift:DescribeClusters", e))?;
+    let mut pages = client.describe_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| AwsError::from_sdk("redshift:DescribeClusters", e))?;
         for cluster in out.clusters() {
             if let Some(id) = cluster.cluster_identifier() {
                 let tags = cluster
@@ -43,10 +38,6 @@ pub async fn clusters(
                     .collect();
                 found.push((id.to_owned(), tags));
             }
-        }
-        marker = out.marker().map(str::to_owned);
-        if marker.is_none() {
-            break;
         }
     }
     found.sort();

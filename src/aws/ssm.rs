@@ -100,25 +100,19 @@ pub async fn parameters_by_path(
 ) -> AwsResult<Vec<(String, String)>> {
     let client = aws.ssm(session, region);
     let mut found = Vec::new();
-    let mut token = None;
-    loop {
-        let out = client
-            .get_parameters_by_path()
-            .path(path.trim_end_matches('/'))
-            .recursive(true)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
+    let mut pages = client
+        .get_parameters_by_path()
+        .path(path.trim_end_matches('/'))
+        .recursive(true)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
         found.extend(
             out.parameters()
                 .iter()
                 .filter_map(|p| Some((p.name()?.to_owned(), p.value()?.to_owned()))),
         );
-        token = out.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
     }
     found.sort();
     Ok(found)
