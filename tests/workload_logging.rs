@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 use common::{changing, filter, write_env, Emulator, Run};
+use elbv2::types::LoadBalancerTypeEnum::{Application, Network};
 
 const ENV: &str = "\
 name: wl
@@ -388,6 +389,30 @@ async fn elb(emu: &Emulator, account: &str, region: &str) -> elbv2::Client {
     emu.regional(account, region, elbv2::Client::new).await
 }
 
+/// A load balancer of `kind` named `name` in the target's subnets: the client and its ARN.
+async fn load_balancer(
+    emu: &Emulator,
+    account: &str,
+    region: &str,
+    name: &str,
+    kind: elbv2::types::LoadBalancerTypeEnum,
+) -> (elbv2::Client, String) {
+    let lb = elb(emu, account, region).await;
+    let arn = lb
+        .create_load_balancer()
+        .name(name)
+        .set_subnets(Some(subnets(emu, account, region).await))
+        .r#type(kind)
+        .send()
+        .await
+        .unwrap()
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_owned();
+    (lb, arn)
+}
+
 /// Two subnets of the default VPC in different zones, as a load balancer needs.
 async fn subnets(emu: &Emulator, account: &str, region: &str) -> Vec<String> {
     let ec2 = emu.ec2(account, region).await;
@@ -441,19 +466,7 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .send()
         .await
         .unwrap();
-    let lb = elb(emu, &prod, "eu-west-1").await;
-    let web = lb
-        .create_load_balancer()
-        .name("web")
-        .set_subnets(Some(subnets(emu, &prod, "eu-west-1").await))
-        .r#type(elbv2::types::LoadBalancerTypeEnum::Application)
-        .send()
-        .await
-        .unwrap()
-        .load_balancers()[0]
-        .load_balancer_arn()
-        .unwrap()
-        .to_owned();
+    let (_, web) = load_balancer(emu, &prod, "eu-west-1", "web", Application).await;
 
     // dev-app, us-east-1: a bucket already logging into a bucket of the team's (kept), and
     // an NLB whose access logs are off but name an old bucket (the setting destroy puts
@@ -486,19 +499,7 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
         .send()
         .await
         .unwrap();
-    let lb = elb(emu, &dev, "us-east-1").await;
-    let api = lb
-        .create_load_balancer()
-        .name("api")
-        .set_subnets(Some(subnets(emu, &dev, "us-east-1").await))
-        .r#type(elbv2::types::LoadBalancerTypeEnum::Network)
-        .send()
-        .await
-        .unwrap()
-        .load_balancers()[0]
-        .load_balancer_arn()
-        .unwrap()
-        .to_owned();
+    let (lb, api) = load_balancer(emu, &dev, "us-east-1", "api", Network).await;
     set_access_logs(&lb, &api, false, "old-api-logs", "api").await;
 
     // dev-app, us-east-1: a classic load balancer; dev-app, eu-west-1: a Redshift cluster;

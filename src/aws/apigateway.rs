@@ -10,7 +10,7 @@ use crate::workload::LogSetting;
 
 use super::{AccountSession, Aws, AwsError, AwsResult};
 
-/// One stage of a REST API.
+/// One stage of a REST API or an HTTP API (whose `logging.types` is always empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageFact {
     pub api_id: String,

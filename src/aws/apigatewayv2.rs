@@ -1,25 +1,13 @@
 //! API Gateway v2 (HTTP APIs): a region's stages with their tags and access logs, and a
 //! stage's access logs.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_apigatewayv2::types::AccessLogSettings;
 
 use crate::addr::Region;
 use crate::workload::LogSetting;
 
+use super::apigateway::StageFact;
 use super::{AccountSession, Aws, AwsError, AwsResult};
-
-/// One stage of an HTTP API.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageFact {
-    pub api_id: String,
-    pub api_name: String,
-    pub stage: String,
-    pub tags: BTreeMap<String, String>,
-    /// Access logs: destination and format (in `prefix`).
-    pub logging: LogSetting,
-}
 
 /// Every stage of every HTTP API in the region (WebSocket APIs are left out).
 pub async fn stages(

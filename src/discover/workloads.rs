@@ -26,105 +26,94 @@ pub async fn read(
 ) -> AwsResult<Vec<Workload>> {
     let region = &target.region;
     let mut found = Vec::new();
+    let mut add = |resource_type, id, name, tags, logging| {
+        found.push(Workload {
+            target: target.clone(),
+            resource_type,
+            id,
+            name,
+            tags,
+            logging,
+        });
+    };
     if spec.wants(WorkloadKind::S3) {
         for bucket in s3_logging::buckets(aws, session, region).await? {
-            if bucket.name.starts_with(OWN_BUCKET_PREFIX) {
-                continue;
+            if !bucket.name.starts_with(OWN_BUCKET_PREFIX) {
+                let id = bucket.name.clone();
+                add(
+                    ResourceType::S3Bucket,
+                    id,
+                    bucket.name,
+                    bucket.tags,
+                    bucket.logging,
+                );
             }
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::S3Bucket,
-                id: bucket.name.clone(),
-                name: bucket.name,
-                tags: bucket.tags,
-                logging: bucket.logging,
-            });
         }
     }
     if spec.wants(WorkloadKind::Elb) {
         for lb in elbv2::load_balancers(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: lb.resource_type,
-                id: lb.arn,
-                name: lb.name,
-                tags: lb.tags,
-                logging: lb.access_logs,
-            });
+            add(lb.resource_type, lb.arn, lb.name, lb.tags, lb.access_logs);
         }
-    }
-    if spec.wants(WorkloadKind::Elb) {
         for lb in elb::load_balancers(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::ClassicElb,
-                id: lb.name.clone(),
-                name: lb.name,
-                tags: lb.tags,
-                logging: lb.access_logs,
-            });
+            let id = lb.name.clone();
+            add(
+                ResourceType::ClassicElb,
+                id,
+                lb.name,
+                lb.tags,
+                lb.access_logs,
+            );
         }
     }
     if spec.wants(WorkloadKind::Redshift) {
         for cluster in redshift::clusters(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::RedshiftCluster,
-                id: cluster.id.clone(),
-                name: cluster.id,
-                tags: cluster.tags,
-                logging: cluster.audit_logging,
-            });
+            let id = cluster.id.clone();
+            add(
+                ResourceType::RedshiftCluster,
+                id,
+                cluster.id,
+                cluster.tags,
+                cluster.audit_logging,
+            );
         }
     }
     if spec.wants(WorkloadKind::Eks) {
         for cluster in eks::clusters(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::EksCluster,
-                id: cluster.name.clone(),
-                name: cluster.name,
-                tags: cluster.tags,
-                logging: cluster.control_plane_logs,
-            });
+            let id = cluster.name.clone();
+            let logs = cluster.control_plane_logs;
+            add(
+                ResourceType::EksCluster,
+                id,
+                cluster.name,
+                cluster.tags,
+                logs,
+            );
         }
     }
     if spec.wants(WorkloadKind::Apigateway) {
         let role = apigateway::account_role(aws, session, region).await?;
-        found.push(Workload {
-            target: target.clone(),
-            resource_type: ResourceType::ApiGatewayAccount,
-            id: "account".to_owned(),
-            name: "settings".to_owned(),
-            tags: Default::default(),
-            logging: LogSetting {
-                enabled: role.is_some(),
-                destination: role,
-                prefix: None,
-                types: Vec::new(),
-            },
-        });
-        for stage in apigateway::stages(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::RestApiStage,
-                id: format!("{}/{}", stage.api_id, stage.stage),
-                name: format!("{}/{}", stage.api_name, stage.stage),
-                tags: stage.tags,
-                logging: stage.logging,
-            });
-        }
-    }
-    if spec.wants(WorkloadKind::Apigateway) {
-        for stage in apigatewayv2::stages(aws, session, region).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::HttpApiStage,
-                id: format!("{}/{}", stage.api_id, stage.stage),
-                name: format!("{}/{}", stage.api_name, stage.stage),
-                tags: stage.tags,
-                logging: stage.logging,
-            });
+        let logging = LogSetting {
+            enabled: role.is_some(),
+            destination: role,
+            prefix: None,
+            types: Vec::new(),
+        };
+        let account = ResourceType::ApiGatewayAccount;
+        add(
+            account,
+            "account".to_owned(),
+            "settings".to_owned(),
+            Default::default(),
+            logging,
+        );
+        let rest = apigateway::stages(aws, session, region).await?;
+        let http = apigatewayv2::stages(aws, session, region).await?;
+        let stages = (rest.into_iter().map(|s| (ResourceType::RestApiStage, s)))
+            .chain(http.into_iter().map(|s| (ResourceType::HttpApiStage, s)));
+        for (resource_type, stage) in stages {
+            let id = format!("{}/{}", stage.api_id, stage.stage);
+            let name = format!("{}/{}", stage.api_name, stage.stage);
+            add(resource_type, id, name, stage.tags, stage.logging);
         }
     }
     if spec.wants(WorkloadKind::Waf) {
@@ -136,32 +125,25 @@ pub async fn read(
         };
         for cloudfront in scopes {
             for acl in wafv2::web_acls(aws, session, region, *cloudfront).await? {
-                found.push(Workload {
-                    target: target.clone(),
-                    resource_type: ResourceType::WebAcl,
-                    name: if acl.cloudfront {
-                        format!("{} (CloudFront)", acl.name)
-                    } else {
-                        acl.name
-                    },
-                    id: acl.arn,
-                    tags: acl.tags,
-                    logging: acl.logging,
-                });
+                let name = if acl.cloudfront {
+                    format!("{} (CloudFront)", acl.name)
+                } else {
+                    acl.name
+                };
+                add(ResourceType::WebAcl, acl.arn, name, acl.tags, acl.logging);
             }
         }
     }
     // Distributions are global: read once per account, from the home region.
     if spec.wants(WorkloadKind::Cloudfront) && region == home_region {
-        for distribution in cloudfront::distributions(aws, session).await? {
-            found.push(Workload {
-                target: target.clone(),
-                resource_type: ResourceType::Distribution,
-                name: distribution.domain,
-                id: distribution.id,
-                tags: distribution.tags,
-                logging: distribution.logging,
-            });
+        for d in cloudfront::distributions(aws, session).await? {
+            add(
+                ResourceType::Distribution,
+                d.id,
+                d.domain,
+                d.tags,
+                d.logging,
+            );
         }
     }
     found.sort_by(|a, b| (a.resource_type, &a.name, &a.id).cmp(&(b.resource_type, &b.name, &b.id)));
