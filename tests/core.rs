@@ -85,12 +85,25 @@ async fn assert_analysis_images(
     let ec2 = emu.ec2(account, region).await;
     let mut ids = BTreeMap::new();
     for name in ["al2023", "sift"] {
-        let parameter = ssm
+        let parameter = match ssm
             .get_parameter()
             .name(format!("/irready/demo/analysis-images/{name}"))
             .send()
             .await
-            .unwrap_or_else(|e| panic!("parameter for {name} in {region}: {e:?}"));
+        {
+            Ok(parameter) => parameter,
+            Err(e) => {
+                // What the stack holds says whether the parameter was never made or lost.
+                let resources = emu
+                    .cloudformation(account, region)
+                    .await
+                    .describe_stack_resources()
+                    .stack_name("irready-demo-forensic-vpc")
+                    .send()
+                    .await;
+                panic!("parameter for {name} in {region}: {e:?}\nstack resources: {resources:?}")
+            }
+        };
         let parameter = parameter.parameter().unwrap();
         assert_eq!(parameter.data_type(), Some("aws:ec2:image"));
         let image_id = parameter.value().unwrap().to_owned();
