@@ -1,0 +1,1 @@
+"""Unit tests for the Python emulator extensions (scripts/emulator_ext)."""
