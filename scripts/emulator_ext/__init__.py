@@ -42,14 +42,29 @@ _MODULES = tuple(
         "s3_xml_roots",
         "sns",
         "wafv2_logging",
+        # Log delivery checks wrap the service backends' methods the modules
+        # above install (guardduty's publishing destinations, cloudtrail's
+        # StartLogging), so they come last.
+        "delivery_cloudtrail",
+        "delivery_config",
+        "delivery_flowlogs",
+        "delivery_guardduty",
+        "delivery_resolver",
     )
 )
 
 _moto_model_list = parsing.get_model_list
 
 
+_installed = False
+
+
 def install() -> None:
-    """Apply every extension to the moto modules loaded in this process."""
+    """Apply every extension to the moto modules loaded in this process (once)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
     for module in _MODULES:
         if hasattr(module, "install"):
             module.install()

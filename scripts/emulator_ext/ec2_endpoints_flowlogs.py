@@ -5,7 +5,8 @@ flow logs and endpoints behind. Neither type has an update either, and moto
 then drops the resource from the stack's resource map, so a later Ref yields
 nothing and stack deletion forgets it. VPC endpoint ``Tags`` are ignored, and
 a flow log whose S3 destination is missing fails with an IndexError instead of
-the EC2 error.
+the EC2 error. ``DestinationOptions`` is passed on to the backend (see
+delivery_flowlogs, which checks and delivers S3 flow logs).
 
 Deletion goes through ``DeleteFlowLogs`` / ``DeleteVpcEndpoints`` in moto's EC2
 backend. A flow log is replaced when anything but its tags changes (all its
@@ -48,6 +49,8 @@ def _create_flow_log(cls, resource_name, cloudformation_json, account_id, region
         properties.get("LogGroupName"),
         properties.get("LogFormat"),
         properties.get("MaxAggregationInterval"),
+        # Kept by delivery_flowlogs, which lays out the delivered files by it.
+        destination_options=properties.get("DestinationOptions"),
     )
     if not created:
         # EC2 reports a missing S3 destination per resource rather than as an

@@ -9,6 +9,13 @@
   name.
 - PutMetricFilter replaces a filter of the same name in the same log group, as
   on AWS, instead of adding a duplicate, and fails for a missing log group.
+- ``Fn::GetAtt [LogGroup, Arn]`` is the ARN with the ``:*`` suffix, as
+  CloudFormation documents it ("arn:aws:logs:us-west-1:123456789012:log-group:
+  /mystack-testgroup-12ABC1AHG:*",
+  https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#aws-resource-logs-loggroup-return-values);
+  moto gave the bare group ARN. As a policy Resource the bare ARN matches no
+  log stream, so a role policy granting logs:PutLogEvents on ``GetAtt Arn``,
+  which works on AWS, would be refused by delivery_cloudtrail's role check.
 """
 
 from typing import Any
@@ -19,6 +26,7 @@ from moto.logs.models import LogGroup, LogsBackend, logs_backends
 from .cfn import ExtensionModel, applied, camel_keys, changed, register, remember, set_classmethod, tag_map
 
 _original_put_metric_filter = LogsBackend.put_metric_filter
+_original_log_group_attribute = LogGroup.get_cfn_attribute
 
 
 def put_metric_filter(
@@ -28,6 +36,12 @@ def put_metric_filter(
         raise ResourceNotFoundException("The specified log group does not exist.")
     self.filters.delete_filter(filter_name, log_group_name)
     _original_put_metric_filter(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+
+def _log_group_attribute(self: LogGroup, attribute_name: str) -> str:
+    if attribute_name == "Arn":
+        return f"{self.arn}:*"
+    return _original_log_group_attribute(self, attribute_name)
 
 
 def _create_log_group(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -105,3 +119,4 @@ def install() -> None:
     LogsBackend.put_metric_filter = put_metric_filter
     set_classmethod(LogGroup, "create_from_cloudformation_json", _create_log_group)
     set_classmethod(LogGroup, "update_from_cloudformation_json", _update_log_group)
+    LogGroup.get_cfn_attribute = _log_group_attribute

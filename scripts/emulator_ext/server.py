@@ -3,7 +3,8 @@
 Run as ``python3 -m emulator_ext.server --port N`` with ``scripts/`` on the
 module path; ``scripts/emulator up`` does exactly that. It serves moto's own
 WSGI application, extended before the first request, behind the CloudWatch
-RPC v2 CBOR front, on 127.0.0.1 only.
+RPC v2 CBOR front and the log delivery front (``POST /_irready/deliver``), on
+127.0.0.1 only.
 """
 
 import argparse
@@ -17,6 +18,7 @@ from werkzeug.serving import run_simple
 
 import emulator_ext
 from emulator_ext.cloudwatch_cbor import CloudWatchCborFront
+from emulator_ext.delivery_front import DeliveryFront
 
 
 def main() -> None:
@@ -32,7 +34,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
     emulator_ext.install()
-    application = CloudWatchCborFront(DomainDispatcherApplication(create_backend_app))
+    application = DeliveryFront(CloudWatchCborFront(DomainDispatcherApplication(create_backend_app)))
 
     # Exit through SystemExit so that werkzeug closes its socket on SIGTERM.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
