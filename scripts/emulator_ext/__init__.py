@@ -38,6 +38,7 @@ _MODULES = tuple(
         "logs",
         "route53resolver",
         "s3",
+        "s3_bucket_policy",
         "s3_logging",
         "s3_xml_roots",
         "sns",

@@ -24,6 +24,11 @@
 - DescribeStacks never reports ``LastUpdatedTime``; here every update (UpdateStack
   or an UPDATE change set) sets it, as AWS does, so that a saved plan can tell
   that a stack changed since it was made.
+- After an update replaces a resource (a new physical id), the resources that refer to it
+  are updated with the new value, as CloudFormation resolves references again; moto left a
+  bucket policy on the bucket that was replaced, and the new bucket without one.
+- Resources added by an update or a change set are created in the order their
+  ``DependsOn`` asks for, as CreateStack (and AWS) does; moto took the template's order.
 - For interruption tests only: with ``IRREADY_EMULATOR_EXECUTE_DELAY_MS`` set,
   ExecuteChangeSet waits that long before executing, so that a client can be
   killed while its change sets execute (AWS executes asynchronously; moto at
@@ -394,7 +399,98 @@ def _delete_resources(self: parsing.ResourceMap) -> None:
         raise last_exception
 
 
+_original_build_resource_diff = parsing.ResourceMap.build_resource_diff
+
+
+def _build_resource_diff(self, other_template, parameters=None):
+    """moto's diff, with the resources to add in the order their ``DependsOn`` asks for.
+
+    CreateStack honours DependsOn; an update or a change set created the added
+    resources in the template's order, so a bucket whose logging needs its target's
+    policy in place was created before that policy.
+    """
+    diff = _original_build_resource_diff(self, other_template, parameters)
+    resources = other_template.get("Resources", {})
+    adding = diff["Add"]
+    ordered: list[str] = []
+
+    def visit(name: str, seen: tuple[str, ...] = ()) -> None:
+        if name in ordered or name in seen or name not in adding:
+            return
+        depends = resources.get(name, {}).get("DependsOn") or []
+        for dependency in [depends] if isinstance(depends, str) else depends:
+            visit(dependency, seen + (name,))
+        ordered.append(name)
+
+    for name in adding:
+        visit(name)
+    diff["Add"] = ordered
+    return diff
+
+
+def _refers(value: Any, names: set[str]) -> bool:
+    """Whether a template fragment refers to one of ``names`` (Ref, GetAtt, Sub)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str) and item in names:
+                return True
+            if key == "Fn::GetAtt":
+                target = item[0] if isinstance(item, list) and item else str(item).split(".")[0]
+                if target in names:
+                    return True
+            if _refers(item, names):
+                return True
+        return False
+    if isinstance(value, list):
+        return any(_refers(item, names) for item in value)
+    if isinstance(value, str):
+        return any(f"${{{name}}}" in value or f"${{{name}." in value for name in names)
+    return False
+
+
+_original_update = parsing.ResourceMap.update
+
+
+def _update(self, template, parameters=None):
+    """moto's update, then the resources that refer to a replaced one are updated too.
+
+    CloudFormation resolves every reference again after a replacement: a bucket policy
+    whose ``Bucket: Ref`` names a bucket that was replaced moves to the new bucket. moto
+    updated only resources whose own template text changed, so the new bucket had no
+    policy at all.
+    """
+    before = {
+        name: resource.physical_resource_id
+        for name, resource in self._parsed_resources.items()
+        if hasattr(resource, "physical_resource_id")
+    }
+    _original_update(self, template, parameters)
+    replaced = {
+        name
+        for name, resource in self._parsed_resources.items()
+        if name in before and getattr(resource, "physical_resource_id", None) != before[name]
+    }
+    done: set[str] = set(replaced)
+    while replaced:
+        dependents = [
+            name
+            for name, resource in self._resource_json_map.items()
+            if name not in done and name in self._parsed_resources and _refers(resource.get("Properties", {}), replaced)
+        ]
+        replaced = set()
+        for name in dependents:
+            previous = getattr(self._parsed_resources[name], "physical_resource_id", None)
+            self._parsed_resources[name] = parsing.parse_and_update_resource(
+                name, self._resource_json_map[name], self, account_id=self._account_id, region_name=self._region_name
+            )
+            done.add(name)
+            if getattr(self._parsed_resources[name], "physical_resource_id", None) != previous:
+                replaced.add(name)
+
+
 def install() -> None:
+    parsing.ResourceMap.update = _update
+    parsing.ResourceMap.build_resource_diff = _build_resource_diff
     parsing.ResourceMap.delete = _delete_resources
     CloudFormationBackend.create_change_set = create_change_set
     CloudFormationBackend.execute_change_set = execute_change_set
