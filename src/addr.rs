@@ -94,6 +94,28 @@ pub const KNOWN_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
+/// The regions of [`KNOWN_REGIONS`] that an account must enable before use; every region
+/// launched since March 2019.
+pub const OPT_IN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+];
+
 /// An AWS region from [`KNOWN_REGIONS`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -107,6 +129,15 @@ impl Region {
     /// The region that global services (IAM sign-in events, CloudFront) report into.
     pub fn us_east_1() -> Self {
         Self("us-east-1".to_owned())
+    }
+
+    /// Whether the region must be enabled before use (an opt-in region). Some services
+    /// act there under a regional service principal, and some deliveries cannot cross
+    /// into or out of it (AWS Account Management reference guide, "Enable or disable
+    /// AWS Regions in your account",
+    /// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+    pub fn is_opt_in(&self) -> bool {
+        OPT_IN_REGIONS.contains(&self.0.as_str())
     }
 }
 

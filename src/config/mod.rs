@@ -282,6 +282,8 @@ pub struct LoggingSpec {
     pub dns_query_logs: bool,
     /// The CIS metric filters and alarms on the trail's log group.
     pub cis_alarms: bool,
+    /// Who the alarms notify: email addresses subscribed to their topic.
+    pub alarm_emails: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,6 +299,30 @@ pub struct CloudTrailSpec {
 pub enum DataEvents {
     S3,
     Lambda,
+}
+
+impl DataEvents {
+    /// How the environment file names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::S3 => "s3",
+            Self::Lambda => "lambda",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::S3, Self::Lambda]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+
+    /// The CloudTrail resource type of these data events.
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            Self::S3 => "AWS::S3::Object",
+            Self::Lambda => "AWS::Lambda::Function",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -515,6 +541,21 @@ impl Resolver {
         }
     }
 
+    /// Checks a list of email addresses: each an address, none twice.
+    fn emails(&mut self, at: &str, emails: &[String]) {
+        for (i, email) in emails.iter().enumerate() {
+            let field = format!("{at}[{i}]");
+            if !is_email(email) {
+                self.error(
+                    &field,
+                    format!("`{email}` is not an email address (name@domain.example)"),
+                );
+            } else if emails[..i].iter().any(|e| e.eq_ignore_ascii_case(email)) {
+                self.error(&field, format!("`{email}` is listed twice"));
+            }
+        }
+    }
+
     fn error(&mut self, field: &str, message: impl Into<String>) {
         let at = self.at(field);
         self.diagnostics.push(Diagnostic {
@@ -579,9 +620,29 @@ impl Resolver {
             .map(|f| self.forensic(f, home_region.as_ref(), &regions));
         let access = raw.access.map(|a| self.access(a));
         let logging = raw.logging.map(|l| self.logging(l, has_forensic));
+        // GuardDuty exports into the log archive, in the home region; it cannot export from
+        // a Region enabled by default into a bucket in an opt-in Region (GuardDuty user
+        // guide, "Exporting findings",
+        // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+        if let (Some(home), Some(Some(l))) = (&home_region, &logging) {
+            let elsewhere = match &regions {
+                RegionSelection::AllEnabled => true,
+                RegionSelection::List(listed) => listed.iter().any(|r| r != home && !r.is_opt_in()),
+            };
+            if has_forensic && l.guardduty.is_some() && home.is_opt_in() && elsewhere {
+                self.error(
+                    "home_region",
+                    format!(
+                        "`{home}` is an opt-in region: GuardDuty in the other regions cannot \
+                         export findings into the log archive there; choose a home region \
+                         enabled by default, or list only opt-in regions"
+                    ),
+                );
+            }
+        }
         let workload_logging = raw
             .workload_logging
-            .map(|w| self.workload_logging(w, &regions));
+            .map(|w| self.workload_logging(w, &regions, home_region.as_ref()));
         let ephemeral = raw.ephemeral.and_then(|e| match parse_expiry(&e.expires) {
             Ok(expires) => Some(Ephemeral { expires }),
             Err(message) => {
@@ -1141,20 +1202,7 @@ impl Resolver {
                 );
             }
         }
-        for (i, email) in b.alert_emails.iter().enumerate() {
-            let field = format!("access.breakglass.alert_emails[{i}]");
-            if !is_email(email) {
-                self.error(
-                    &field,
-                    format!("`{email}` is not an email address (name@domain.example)"),
-                );
-            } else if b.alert_emails[..i]
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(email))
-            {
-                self.error(&field, format!("`{email}` is listed twice"));
-            }
-        }
+        self.emails("access.breakglass.alert_emails", &b.alert_emails);
         let investigator = self.role(
             "access.investigator",
             raw.investigator,
@@ -1278,10 +1326,23 @@ impl Resolver {
         };
         let config = match raw.config {
             Toggle::Off => None,
-            Toggle::On(c) => Some(ConfigRecorderSpec {
-                all_supported: c.all_supported,
-                adopt: c.adopt,
-            }),
+            Toggle::On(c) => {
+                // A recording group with allSupported false and no resource types is
+                // refused (InvalidRecordingGroupException: AWS Config API reference,
+                // RecordingGroup), and irready takes no list of types.
+                if !c.all_supported {
+                    self.error(
+                        "logging.config.all_supported",
+                        "false would record no resource type, which AWS Config refuses \
+                         (InvalidRecordingGroupException); irready records every supported \
+                         type: remove the key, or set `config: false` to record nothing",
+                    );
+                }
+                Some(ConfigRecorderSpec {
+                    all_supported: c.all_supported,
+                    adopt: c.adopt,
+                })
+            }
         };
         Some(LoggingSpec {
             cloudtrail,
@@ -1290,6 +1351,10 @@ impl Resolver {
             config,
             dns_query_logs: raw.dns_query_logs,
             cis_alarms: raw.alarms == raw::RawAlarms::Cis,
+            alarm_emails: {
+                self.emails("logging.alarm_emails", &raw.alarm_emails);
+                raw.alarm_emails
+            },
         })
     }
 

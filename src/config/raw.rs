@@ -47,6 +47,9 @@ pub struct RawLogging {
     /// `cis` (the default) or `false`.
     #[serde(default = "default_alarms")]
     pub alarms: RawAlarms,
+    /// Email addresses subscribed to the alarms' topic.
+    #[serde(default)]
+    pub alarm_emails: Vec<String>,
 }
 
 fn default_alarms() -> RawAlarms {

@@ -84,6 +84,7 @@ impl Resolver {
         &mut self,
         raw: RawWorkloadLogging,
         regions: &RegionSelection,
+        home_region: Option<&crate::addr::Region>,
     ) -> WorkloadLoggingSpec {
         const AT: &str = "workload_logging";
         let kinds = match raw.kinds {
@@ -113,6 +114,23 @@ impl Resolver {
                 kinds
             }
         };
+        // CloudFront standard logs go to the home region's bucket, and CloudFront does not
+        // deliver into a bucket in an opt-in region (Amazon CloudFront developer guide,
+        // "Configure standard logging (legacy)": buckets in af-south-1, ap-east-1,
+        // eu-south-1, me-south-1 and the Regions enabled since are not supported,
+        // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html).
+        if let Some(home) = home_region.filter(|h| h.is_opt_in()) {
+            if kinds.contains(&WorkloadKind::Cloudfront) {
+                self.error(
+                    &format!("{AT}.kinds"),
+                    format!(
+                        "CloudFront cannot deliver standard logs into a bucket in `{home}`, an \
+                         opt-in region: leave `cloudfront` out of the kinds, or choose another \
+                         home region"
+                    ),
+                );
+            }
+        }
         let mut accounts = Vec::new();
         for (i, a) in raw.accounts.iter().enumerate() {
             accounts.extend(self.account_ref(&format!("{AT}.accounts[{i}]"), a));

@@ -3,7 +3,9 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::addr::{StackAddr, Target};
+use std::collections::BTreeSet;
+
+use crate::addr::{Region, StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState};
 
@@ -89,16 +91,7 @@ fn breakglass_alerts(env: &Environment) -> Value {
         .as_ref()
         .expect("placed only with an access section");
     let prefix = format!("irready-{}-breakglass", env.name);
-    // Named after the address, so that adding or removing one leaves the others alone.
-    let emails: Vec<Value> = access
-        .breakglass
-        .alert_emails
-        .iter()
-        .map(|address| {
-            let digest = hex::encode(Sha256::digest(address.to_lowercase().as_bytes()));
-            json!({ "address": address, "logical_id": format!("AlertEmail{}", &digest[..12]) })
-        })
-        .collect();
+    let emails = email_subscriptions(&access.breakglass.alert_emails);
     json!({
         "role_name": access.breakglass.role_name,
         "topic_name": format!("{prefix}-alerts"),
@@ -107,6 +100,18 @@ fn breakglass_alerts(env: &Environment) -> Value {
         "sign_in_rule_name": format!("{prefix}-console-sign-in"),
         "alert_emails": emails,
     })
+}
+
+/// One email subscription per address, each named after the address, so that adding or
+/// removing one leaves the others alone.
+fn email_subscriptions(addresses: &[String]) -> Vec<Value> {
+    addresses
+        .iter()
+        .map(|address| {
+            let digest = hex::encode(Sha256::digest(address.to_lowercase().as_bytes()));
+            json!({ "address": address, "logical_id": format!("AlertEmail{}", &digest[..12]) })
+        })
+        .collect()
 }
 
 fn forensic_vpc(
@@ -121,6 +126,19 @@ fn forensic_vpc(
         .as_ref()
         .expect("placed only with a forensic section");
     let prefix = format!("irready-{}-forensic", env.name);
+    // A subnet per zone: more zones than the region has fails at deploy time.
+    if let Some(zones) = facts.availability_zones {
+        if forensic.vpc.subnets.len() > zones {
+            return Err(RenderError::Unplaceable {
+                component: Component::ForensicVpc,
+                target: target.clone(),
+                message: format!(
+                    "forensic.vpc.azs asks for {} subnets, one per availability zone, and {} has {zones}",
+                    forensic.vpc.subnets.len(), target.region
+                ),
+            });
+        }
+    }
     let s3_prefix_list =
         facts
             .s3_prefix_list
@@ -172,6 +190,7 @@ fn forensic_vpc(
         "interface_endpoints": endpoints,
         "s3_prefix_list": s3_prefix_list,
         "flow_log_group": format!("/irready/{}/forensic-vpc/flow-logs", env.name),
+        "query_log_group": format!("/irready/{}/forensic-vpc/dns-queries", env.name),
         "flow_log_retention_days": forensic.vpc.flow_log_retention_days,
         "images": images,
         "evidence": {
@@ -182,6 +201,7 @@ fn forensic_vpc(
         "names": {
             "vpc": prefix,
             "route_table": format!("{prefix}-private"),
+            "query_log_config": format!("{prefix}-dns-queries"),
             "analysis_group": format!("{prefix}-analysis"),
             "endpoint_group": format!("{prefix}-endpoints"),
         },
@@ -207,9 +227,12 @@ fn logical_id(name: &str) -> String {
 pub struct ForensicNames {
     pub evidence_bucket: String,
     pub log_archive_bucket: String,
+    /// AWS Config's own bucket: Config does not deliver into a bucket with Object Lock.
+    pub config_bucket: String,
+    /// The server access logs of the evidence and log archive buckets.
+    pub access_log_bucket: String,
     pub evidence_key_alias: String,
     pub log_archive_key_alias: String,
-    pub alerts_topic: String,
 }
 
 impl ForensicNames {
@@ -218,9 +241,10 @@ impl ForensicNames {
         Self {
             evidence_bucket: format!("irready-{name}-evidence-{account}-{region}"),
             log_archive_bucket: format!("irready-{name}-logs-{account}-{region}"),
+            config_bucket: format!("irready-{name}-config-{account}-{region}"),
+            access_log_bucket: format!("irready-{name}-access-{account}-{region}"),
             evidence_key_alias: format!("alias/irready-{name}-evidence"),
             log_archive_key_alias: format!("alias/irready-{name}-logs"),
-            alerts_topic: format!("irready-{name}-security-alerts"),
         }
     }
 }
@@ -231,12 +255,28 @@ fn forensic_core(env: &Environment, scope: &Scope, target: &Target) -> Value {
         .as_ref()
         .expect("placed only with a forensic section");
     let names = ForensicNames::new(env, target);
-    let member_roots: Vec<String> = scope
+    let members: Vec<String> = scope
         .accounts
         .iter()
         .filter(|a| **a != target.account)
         .map(|a| format!("arn:aws:iam::{a}:root"))
         .collect();
+    // With an organization, its accounts are named by aws:PrincipalOrgID rather than
+    // listed: a key policy holds at most 32 KB, which a list of roots outgrows at a few
+    // hundred accounts. The principal "*" is bounded by that condition.
+    let grant_for_aws = json!({ "Bool": { "kms:GrantIsForAWSResource": "true" } });
+    let (member_principal, member_condition, member_grant_condition) = match &scope.organization.id
+    {
+        Some(org) if !members.is_empty() => {
+            let in_org = json!({ "aws:PrincipalOrgID": org });
+            (
+                json!("*"),
+                json!({ "StringEquals": in_org }),
+                json!({ "StringEquals": in_org, "Bool": grant_for_aws["Bool"] }),
+            )
+        }
+        _ => (json!(members), Value::Null, grant_for_aws),
+    };
     // Log delivery services write on behalf of the organization's accounts only; without
     // an organization, of the target accounts.
     let (source_condition, outsider_condition) = match &scope.organization.id {
@@ -255,20 +295,66 @@ fn forensic_core(env: &Environment, scope: &Scope, target: &Target) -> Value {
             }),
         ),
     };
+    // Config sets the canned ACL bucket-owner-full-control on every object it delivers
+    // (AWS Config developer guide, "Permissions for the Amazon S3 bucket").
+    let mut config_put_condition = source_condition.clone();
+    config_put_condition["StringEquals"]["s3:x-amz-acl"] = json!("bucket-owner-full-control");
     let lock = |l: &crate::config::ObjectLock| json!({ "mode": l.mode.as_str(), "days": l.days });
     json!({
         "evidence_bucket": names.evidence_bucket,
         "log_archive_bucket": names.log_archive_bucket,
+        "config_bucket": names.config_bucket,
+        "access_log_bucket": names.access_log_bucket,
+        "archive_principals": archive_principals(env, scope),
+        // CloudTrail checks the bucket's ACL before it delivers, as the others do.
+        "archive_checkers": std::iter::once("cloudtrail.amazonaws.com".to_owned())
+            .chain(archive_principals(env, scope))
+            .collect::<Vec<_>>(),
+        "delivery_principals": delivery_principals(env, scope),
+        "config_put_condition": config_put_condition,
+        "member_principal": member_principal,
+        "member_condition": member_condition,
+        "member_grant_condition": member_grant_condition,
         "evidence_key_alias": names.evidence_key_alias,
         "log_archive_key_alias": names.log_archive_key_alias,
-        "alerts_topic": names.alerts_topic,
         "evidence_lock": lock(&forensic.evidence_lock),
         "log_archive_lock": lock(&forensic.log_archive_lock),
-        "member_roots": member_roots,
+        "member_roots": !members.is_empty(),
         "management_account": scope.organization.management_account,
         "source_condition": source_condition,
         "outsider_condition": outsider_condition,
     })
+}
+
+/// GuardDuty's service principal in `region`: in a Region that must be enabled (opt-in),
+/// GuardDuty acts as `guardduty.<region>.amazonaws.com` (GuardDuty user guide,
+/// "Exporting findings", https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+pub fn guardduty_principal(region: &Region) -> String {
+    if region.is_opt_in() {
+        format!("guardduty.{region}.amazonaws.com")
+    } else {
+        "guardduty.amazonaws.com".to_owned()
+    }
+}
+
+/// The services that write into the log archive: flow logs and Resolver query logs
+/// (`delivery.logs`) and GuardDuty, under each principal its regions use.
+fn archive_principals(env: &Environment, scope: &Scope) -> Vec<String> {
+    let mut principals = vec!["delivery.logs.amazonaws.com".to_owned()];
+    if env.logging.as_ref().is_some_and(|l| l.guardduty.is_some()) {
+        let guardduty: BTreeSet<String> = scope.regions.iter().map(guardduty_principal).collect();
+        principals.extend(guardduty);
+    }
+    principals
+}
+
+/// The services that use the log archive key: those writing into the archive, and AWS
+/// Config writing into its own bucket.
+fn delivery_principals(env: &Environment, scope: &Scope) -> Vec<String> {
+    let mut principals = archive_principals(env, scope);
+    principals.push("config.amazonaws.com".to_owned());
+    principals.sort();
+    principals
 }
 
 /// Every field of VPC flow log records, versions 2 to 5.
@@ -355,9 +441,13 @@ fn regional_baseline(
         .forensic_account
         .as_ref()
         .map(|account| Target::new(account.clone(), env.home_region.clone()));
-    let log_archive = forensic_home
+    let forensic_names = forensic_home
         .as_ref()
-        .map(|home| ForensicNames::new(env, home).log_archive_bucket);
+        .map(|home| ForensicNames::new(env, home));
+    let log_archive = forensic_names
+        .as_ref()
+        .map(|n| n.log_archive_bucket.clone());
+    let config_bucket = forensic_names.as_ref().map(|n| n.config_bucket.clone());
     // A VPC whose existing flow log or association meets the settings gets none from
     // irready: duplicates cost money and record nothing new.
     let flow_logs_on = logging.is_some_and(|l| l.flow_logs.is_some());
@@ -387,13 +477,20 @@ fn regional_baseline(
         .and_then(|l| l.guardduty.as_ref())
         .filter(|_| !covered.detector)
         .map(|g| {
-            let export = forensic_home.as_ref().zip(log_archive.as_ref()).map(|(home, bucket)| {
-                let core = StackAddr::new(home, Component::ForensicCore.stack_name(&env.name));
-                json!({
-                    "destination_arn": format!("arn:aws:s3:::{bucket}/guardduty/{}", target.account),
-                    "key_arn": inputs.output(&core, "LogArchiveKeyArn", deferred),
-                })
-            });
+            let export = forensic_home
+                .as_ref()
+                .zip(log_archive.as_ref())
+                .map(|(home, bucket)| {
+                    let core = StackAddr::new(home, Component::ForensicCore.stack_name(&env.name));
+                    // No prefix: GuardDuty then writes under AWSLogs/<account>/GuardDuty/<region>/,
+                    // where the archive's policy lets it, and needs no existing prefix object,
+                    // which CreatePublishingDestination checks for (GuardDuty user guide,
+                    // "Exporting findings").
+                    json!({
+                        "destination_arn": format!("arn:aws:s3:::{bucket}"),
+                        "key_arn": inputs.output(&core, "LogArchiveKeyArn", deferred),
+                    })
+                });
             json!({ "features": g.features, "export": export })
         });
     let config = logging.and_then(|l| l.config.as_ref()).map(|c| {
@@ -425,8 +522,8 @@ fn regional_baseline(
         "config": config,
         "flow_logs": flow_logs,
         "dns_query_logs": dns_query_logs,
-        "log_archive_bucket": log_archive,
         "log_archive_arn": log_archive.as_ref().map(|b| format!("arn:aws:s3:::{b}")),
+        "config_bucket": config_bucket,
     })
 }
 
@@ -441,21 +538,35 @@ fn org_logging(env: &Environment, scope: &Scope, target: &Target, covered: &Cove
         .as_ref()
         .expect("placed only with a forensic account");
     let names = ForensicNames::new(env, &Target::new(forensic.clone(), env.home_region.clone()));
-    let data_events: Vec<Value> = trail
-        .data_events
+    // Objects written into irready's own log buckets are the deliveries themselves.
+    let own_buckets: Vec<String> = [&names.log_archive_bucket, &names.config_bucket]
+        .iter()
+        .map(|bucket| format!("arn:aws:s3:::{bucket}/"))
+        .collect();
+    // Beside a trail that records management events, only the data events it lacks.
+    let kinds = match &covered.trail {
+        Some(existing) if existing.complemented() => &existing.missing_data_events,
+        _ => &trail.data_events,
+    };
+    let data_events: Vec<Value> = kinds
         .iter()
         .map(|kind| match kind {
-            crate::config::DataEvents::S3 => {
-                json!({ "type": "AWS::S3::Object", "prefix": "arn:${AWS::Partition}:s3" })
-            }
-            crate::config::DataEvents::Lambda => {
-                json!({ "type": "AWS::Lambda::Function", "prefix": "arn:${AWS::Partition}:lambda" })
-            }
+            crate::config::DataEvents::S3 => json!({
+                "name": "S3 object data events, except irready's log buckets",
+                "type": "AWS::S3::Object",
+                "excluded": own_buckets,
+            }),
+            crate::config::DataEvents::Lambda => json!({
+                "name": "Lambda invocations",
+                "type": "AWS::Lambda::Function",
+                "excluded": Value::Null,
+            }),
         })
         .collect();
     json!({
         // An existing trail meets the control: the stack holds no trail of its own.
-        "existing_trail": covered.trail.as_ref().map(|t| &t.arn),
+        "existing_trail": covered.trail.as_ref().filter(|t| !t.complemented()).map(|t| &t.arn),
+        "complements": covered.trail.as_ref().filter(|t| t.complemented()).map(|t| &t.arn),
         "recorded_trail": super::CoveringTrail::record(covered.trail.as_ref()),
         "organization": trail.organization && scope.organization.enabled,
         "trail_name": format!("irready-{}", env.name),
@@ -511,5 +622,8 @@ fn alarms(env: &Environment, covered: &Covered) -> Value {
         "log_group": log_group,
         "namespace": format!("irready/{}", env.name),
         "alarms": alarms,
+        "emails": email_subscriptions(
+            env.logging.as_ref().map_or(&[][..], |l| l.alarm_emails.as_slice())
+        ),
     })
 }

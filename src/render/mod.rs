@@ -35,8 +35,8 @@ pub enum Component {
     /// account, home region.
     Access,
     /// EventBridge rules on the breakglass role being assumed or used to sign in, and
-    /// their topic: every target account, us-east-1 (where sign-in and IAM/STS global
-    /// events are delivered), whatever the home region and the region list.
+    /// their topic: every target account, every region of the environment and us-east-1
+    /// (where sign-in and global STS events are delivered).
     BreakglassAlerts,
     /// The isolated analysis network: forensic account, each analysis region.
     ForensicVpc,
@@ -201,6 +201,12 @@ pub enum RenderError {
         target: Target,
         message: String,
     },
+    #[error("rendering {component} for {target}: {message}")]
+    Unplaceable {
+        component: Component,
+        target: Target,
+        message: String,
+    },
     #[error("rendering {component} for {target}: {missing} was not discovered")]
     MissingFact {
         component: Component,
@@ -263,12 +269,15 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                 Component::Access,
                 Target::new(account.clone(), env.home_region.clone()),
             ));
-            // Console sign-in and IAM/STS global events reach EventBridge in us-east-1
-            // only, whatever region the environment calls home.
-            out.push(place(
-                Component::BreakglassAlerts,
-                Target::new(account.clone(), Region::us_east_1()),
-            ));
+            // Console sign-in and the global STS endpoint's events reach EventBridge in
+            // us-east-1, whatever region the environment calls home; AssumeRole through a
+            // regional STS endpoint (what SDKs call) reaches it in the caller's region.
+            for region in alert_regions(scope) {
+                out.push(place(
+                    Component::BreakglassAlerts,
+                    Target::new(account.clone(), region),
+                ));
+            }
         }
     }
     let forensic_home = scope
@@ -338,12 +347,29 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
         .as_ref()
         .filter(|spec| spec.kinds.iter().any(|k| k.has_destination()));
     if let Some(spec) = destinations {
+        // Only where the stack holds something: a template without resources is refused.
         for target in crate::discover::workloads::targets(spec, scope) {
-            out.push(place(Component::WorkloadLogging, target));
+            if spec
+                .kinds
+                .iter()
+                .any(|k| k.has_destination_in(&target.region, &env.home_region))
+            {
+                out.push(place(Component::WorkloadLogging, target));
+            }
         }
     }
     out.sort_by(|a, b| (&a.target, a.component).cmp(&(&b.target, b.component)));
     out
+}
+
+/// Where the breakglass alerts go: every region of the environment, and us-east-1.
+fn alert_regions(scope: &Scope) -> BTreeSet<Region> {
+    scope
+        .regions
+        .iter()
+        .cloned()
+        .chain([Region::us_east_1()])
+        .collect()
 }
 
 /// What resources made outside irready already cover in one target, so that its
@@ -364,46 +390,72 @@ pub struct Covered {
     pub query_logs: BTreeSet<String>,
 }
 
-/// The existing trail that stands for irready's own.
+/// The existing trail that stands for irready's own: for every setting, or (a trail such
+/// as Control Tower's) for everything but some data events, which irready's own trail then
+/// records alone, without management events (two trails of management events cost twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoveringTrail {
     pub arn: String,
     /// Its CloudWatch Logs group, when that group is in the management account's home
     /// region, where the alarms component puts its metric filters.
     pub log_group: Option<String>,
+    /// The data events the environment asks for that it does not record; empty when it
+    /// covers everything.
+    pub missing_data_events: Vec<crate::config::DataEvents>,
 }
 
 /// The value of an input output that records nothing: an output cannot be empty.
 const RECORDS_NOTHING: &str = "none";
+/// How a trail record lists the data events irready's own trail records.
+const DATA_EVENTS_WORD: &str = "data-events:";
 
 impl CoveringTrail {
     /// How org logging records which existing trail stood for irready's (`none`, the
     /// trail's ARN, or its ARN and log group), for `plan --refresh=false`.
+    /// The data events irready's own trail still records are `data-events:<kinds>`.
     pub fn record(trail: Option<&Self>) -> String {
-        match trail {
-            None => RECORDS_NOTHING.to_owned(),
-            Some(Self {
-                arn,
-                log_group: None,
-            }) => arn.clone(),
-            Some(Self {
-                arn,
-                log_group: Some(group),
-            }) => format!("{arn} {group}"),
+        let Some(trail) = trail else {
+            return RECORDS_NOTHING.to_owned();
+        };
+        let mut words = vec![trail.arn.clone()];
+        words.extend(trail.log_group.clone());
+        if !trail.missing_data_events.is_empty() {
+            let kinds: Vec<&str> = trail.missing_data_events.iter().map(|k| k.name()).collect();
+            words.push(format!("{DATA_EVENTS_WORD}{}", kinds.join(",")));
         }
+        words.join(" ")
     }
 
     /// The inverse of [`CoveringTrail::record`]; neither ARNs nor log group names hold
     /// spaces.
     pub fn from_record(record: &str) -> Option<Self> {
         let mut words = record.split_whitespace();
-        match words.next() {
-            None | Some(RECORDS_NOTHING) => None,
-            Some(arn) => Some(Self {
-                arn: arn.to_owned(),
-                log_group: words.next().map(str::to_owned),
-            }),
+        let arn = match words.next() {
+            None | Some(RECORDS_NOTHING) => return None,
+            Some(arn) => arn.to_owned(),
+        };
+        let mut trail = Self {
+            arn,
+            log_group: None,
+            missing_data_events: Vec::new(),
+        };
+        for word in words {
+            match word.strip_prefix(DATA_EVENTS_WORD) {
+                Some(kinds) => {
+                    trail.missing_data_events = kinds
+                        .split(',')
+                        .filter_map(crate::config::DataEvents::from_name)
+                        .collect();
+                }
+                None => trail.log_group = Some(word.to_owned()),
+            }
         }
+        Some(trail)
+    }
+
+    /// Whether irready's own trail still records some data events beside it.
+    pub fn complemented(&self) -> bool {
+        !self.missing_data_events.is_empty()
     }
 }
 
@@ -623,14 +675,280 @@ mod tests {
             Some(CoveringTrail {
                 arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
                 log_group: None,
+                missing_data_events: Vec::new(),
             }),
             Some(CoveringTrail {
                 arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
                 log_group: Some("/aws/cloudtrail/t".into()),
+                missing_data_events: Vec::new(),
+            }),
+            Some(CoveringTrail {
+                arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
+                log_group: Some("/aws/cloudtrail/t".into()),
+                missing_data_events: vec![
+                    crate::config::DataEvents::S3,
+                    crate::config::DataEvents::Lambda,
+                ],
+            }),
+            Some(CoveringTrail {
+                arn: "arn:aws:cloudtrail:us-east-1:111111111111:trail/t".into(),
+                log_group: None,
+                missing_data_events: vec![crate::config::DataEvents::Lambda],
             }),
         ] {
             let record = CoveringTrail::record(trail.as_ref());
             assert_eq!(CoveringTrail::from_record(&record), trail, "{record}");
         }
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::discover::scope;
+
+    const ENV: &str = "name: t\nhome_region: us-east-1\nregions: [us-east-1, eu-west-1]\n\
+                       organization:\n  targets:\n    all: true\n\
+                       forensic:\n  account: forensics\n\
+                       access:\n  security_principals: [security]\n\
+                       logging:\n  cloudtrail: { organization: true, data_events: [s3] }\n";
+
+    fn empty_state() -> TargetState {
+        TargetState {
+            stacks: BTreeMap::new(),
+            exercises: BTreeMap::new(),
+            s3_prefix_list: Some("pl-1234".to_owned()),
+            availability_zones: Some(3),
+            vpcs: Vec::new(),
+            config_role_exists: Some(false),
+            existing: Default::default(),
+            listed: Default::default(),
+            own_resources: BTreeMap::new(),
+            breakglass: None,
+            policies: BTreeMap::new(),
+            recorded: Default::default(),
+            workloads: Vec::new(),
+            images: BTreeMap::new(),
+        }
+    }
+
+    /// Renders `component` where the environment places it first, with `extra` member
+    /// accounts added to the organization's targets; returns the parsed template.
+    fn rendered(yaml: &str, component: Component, extra: usize) -> serde_json::Value {
+        let env = crate::config::parse(Path::new("env.yaml"), yaml).expect("valid file");
+        let mut scope = scope::resolve(&env, scope::tests::org(), None).expect("resolves");
+        for i in 0..extra {
+            scope.accounts.push(
+                format!("{:012}", 500_000_000_000u64 + i as u64)
+                    .parse()
+                    .unwrap(),
+            );
+        }
+        let placement = placements(&env, &scope)
+            .into_iter()
+            .find(|p| p.component == component)
+            .expect("placed");
+        let stack = Renderer::new()
+            .render(
+                &env,
+                &scope,
+                &placement,
+                &empty_state(),
+                &Inputs::default(),
+                &Covered::default(),
+            )
+            .expect("renders");
+        serde_yaml::from_str(&stack.body).expect("YAML")
+    }
+
+    fn statement<'a>(policy: &'a serde_json::Value, sid: &str) -> &'a serde_json::Value {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("no statement {sid} in {policy}"))
+    }
+
+    #[test]
+    fn the_evidence_key_policy_names_the_organization_not_its_accounts() {
+        let small = rendered(ENV, Component::ForensicCore, 0);
+        let large = rendered(ENV, Component::ForensicCore, 2_000);
+        let policy = |t: &serde_json::Value| {
+            t["Resources"]["EvidenceKey"]["Properties"]["KeyPolicy"].clone()
+        };
+        // The same policy for 5 accounts and 2,005: it cannot outgrow KMS's 32 KB limit.
+        assert_eq!(policy(&small), policy(&large));
+        let shares = statement(&policy(&large), "MemberAccountsShareEncryptedSnapshots").clone();
+        assert_eq!(
+            shares["Condition"]["StringEquals"]["aws:PrincipalOrgID"],
+            "o-test"
+        );
+        let grant = statement(&policy(&large), "MemberAccountsGrantToEbs").clone();
+        assert_eq!(
+            grant["Condition"]["StringEquals"]["aws:PrincipalOrgID"],
+            "o-test"
+        );
+        assert_eq!(
+            grant["Condition"]["Bool"]["kms:GrantIsForAWSResource"],
+            "true"
+        );
+        // No policy of the template grows with the organization.
+        let text = serde_json::to_string(&large).unwrap();
+        assert!(!text.contains("500000000001"), "an account is listed");
+        assert!(text.len() < 32 * 1024);
+    }
+
+    #[test]
+    fn cloudtrail_may_describe_the_archive_key_without_an_encryption_context() {
+        let core = rendered(ENV, Component::ForensicCore, 0);
+        let policy = &core["Resources"]["LogArchiveKey"]["Properties"]["KeyPolicy"];
+        let describe = statement(policy, "CloudTrailDescribesTheKey");
+        assert_eq!(describe["Action"], "kms:DescribeKey");
+        assert!(describe.get("Condition").is_none(), "{describe}");
+        let encrypt = statement(policy, "CloudTrailEncryptsTrailLogs");
+        assert!(encrypt["Condition"]["StringLike"]
+            .get("kms:EncryptionContext:aws:cloudtrail:arn")
+            .is_some());
+        // Multipart uploads of large log objects need Decrypt as well.
+        let deliver = statement(policy, "LogDeliveryServicesEncrypt");
+        let actions: Vec<&str> = deliver["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(actions.contains(&"kms:Decrypt"), "{actions:?}");
+    }
+
+    #[test]
+    fn config_delivers_into_a_bucket_without_object_lock() {
+        let yaml = format!("{ENV}  config: {{}}\n");
+        let core = rendered(&yaml, Component::ForensicCore, 0);
+        let config = &core["Resources"]["ConfigBucket"]["Properties"];
+        assert!(config.get("ObjectLockEnabled").is_none(), "{config}");
+        assert_eq!(config["VersioningConfiguration"]["Status"], "Enabled");
+        let archive = &core["Resources"]["LogArchiveBucket"]["Properties"];
+        assert_eq!(archive["ObjectLockEnabled"], true);
+        // Config's own bucket policy lets Config write with the canned ACL it sets.
+        let policy = &core["Resources"]["ConfigBucketPolicy"]["Properties"]["PolicyDocument"];
+        let delivers = statement(policy, "ConfigDelivers");
+        assert_eq!(
+            delivers["Condition"]["StringEquals"]["s3:x-amz-acl"],
+            "bucket-owner-full-control"
+        );
+        let baseline = rendered(&yaml, Component::RegionalBaseline, 0);
+        let channel = &baseline["Resources"]["ConfigDeliveryChannel"]["Properties"];
+        assert!(channel["S3BucketName"]
+            .as_str()
+            .unwrap()
+            .starts_with("irready-t-config-"));
+    }
+
+    #[test]
+    fn guardduty_exports_into_the_archive_without_a_prefix() {
+        let yaml = format!("{ENV}  guardduty: {{ features: [s3] }}\n");
+        let baseline = rendered(&yaml, Component::RegionalBaseline, 0);
+        let export = &baseline["Resources"]["FindingsExport"]["Properties"];
+        let arn = export["DestinationProperties"]["DestinationArn"]
+            .as_str()
+            .unwrap();
+        assert!(arn.starts_with("arn:aws:s3:::irready-t-logs-"), "{arn}");
+        assert!(
+            !arn.trim_start_matches("arn:aws:s3:::").contains('/'),
+            "{arn}"
+        );
+    }
+
+    #[test]
+    fn the_assume_role_rule_receives_read_only_management_events_in_every_region() {
+        let env = crate::config::parse(Path::new("env.yaml"), ENV).unwrap();
+        let scope = scope::resolve(&env, scope::tests::org(), None).unwrap();
+        let regions: BTreeSet<String> = placements(&env, &scope)
+            .iter()
+            .filter(|p| p.component == Component::BreakglassAlerts)
+            .map(|p| p.target.region.to_string())
+            .collect();
+        assert_eq!(
+            regions,
+            BTreeSet::from(["eu-west-1".into(), "us-east-1".into()])
+        );
+        let alerts = rendered(ENV, Component::BreakglassAlerts, 0);
+        assert_eq!(
+            alerts["Resources"]["AssumeRoleRule"]["Properties"]["State"],
+            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+        );
+    }
+
+    #[test]
+    fn s3_data_events_leave_out_irreadys_own_log_buckets() {
+        let trail = rendered(ENV, Component::OrgLogging, 0);
+        let selectors = trail["Resources"]["Trail"]["Properties"]["AdvancedEventSelectors"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let s3 = selectors
+            .iter()
+            .find(|s| s["FieldSelectors"].to_string().contains("AWS::S3::Object"))
+            .expect("S3 data events");
+        let excluded = s3["FieldSelectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["Field"] == "resources.ARN")
+            .expect("an exclusion")["NotStartsWith"]
+            .to_string();
+        assert!(excluded.contains("irready-t-logs-"), "{excluded}");
+        assert!(excluded.contains("irready-t-config-"), "{excluded}");
+    }
+
+    #[test]
+    fn a_forensic_vpc_cannot_ask_for_more_zones_than_its_region_has() {
+        let yaml = ENV.replace(
+            "forensic:\n  account: forensics\n",
+            "forensic:\n  account: forensics\n  vpc: { azs: 3 }\n",
+        );
+        let env = crate::config::parse(Path::new("env.yaml"), &yaml).expect("valid file");
+        let scope = scope::resolve(&env, scope::tests::org(), None).expect("resolves");
+        let placement = placements(&env, &scope)
+            .into_iter()
+            .find(|p| p.component == Component::ForensicVpc)
+            .expect("placed");
+        let render = |zones| {
+            let state = TargetState {
+                availability_zones: Some(zones),
+                ..empty_state()
+            };
+            Renderer::new().render(
+                &env,
+                &scope,
+                &placement,
+                &state,
+                &Inputs::default(),
+                &Covered::default(),
+            )
+        };
+        assert!(render(3).is_ok());
+        let err = render(2).expect_err("two zones cannot hold three subnets");
+        assert!(matches!(err, RenderError::Unplaceable { .. }));
+        assert!(
+            err.to_string().contains("forensic.vpc.azs asks for 3 subnets, one per availability zone, and us-east-1 has 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_workload_stack_is_placed_only_where_it_holds_a_destination() {
+        let yaml = format!("{ENV}workload_logging:\n  kinds: [cloudfront, eks]\n");
+        let env = crate::config::parse(Path::new("env.yaml"), &yaml).unwrap();
+        let scope = scope::resolve(&env, scope::tests::org(), None).unwrap();
+        let regions: BTreeSet<String> = placements(&env, &scope)
+            .iter()
+            .filter(|p| p.component == Component::WorkloadLogging)
+            .map(|p| p.target.region.to_string())
+            .collect();
+        assert_eq!(regions, BTreeSet::from(["us-east-1".into()]));
     }
 }

@@ -128,7 +128,8 @@ pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
                 "acls": acls,
             })
         }),
-        "cloudfront": (spec.wants(WorkloadKind::Cloudfront) && target.region == env.home_region)
+        "cloudfront": (spec.wants(WorkloadKind::Cloudfront)
+            && WorkloadKind::Cloudfront.has_destination_in(&target.region, &env.home_region))
             .then(|| bucket(&names.cloudfront_logs)),
         "redshift": spec
             .wants(WorkloadKind::Redshift)

@@ -77,6 +77,21 @@ impl WorkloadKind {
         }
     }
 
+    /// Whether the workload-logging stack in `region` holds a destination for this kind:
+    /// CloudFront, a global service, logs into one bucket, in the home region.
+    pub fn has_destination_in(
+        self,
+        region: &crate::addr::Region,
+        home: &crate::addr::Region,
+    ) -> bool {
+        match self {
+            Self::Cloudfront => region == home,
+            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway | Self::Waf | Self::Eks => {
+                self.has_destination()
+            }
+        }
+    }
+
     /// The readiness control that judges this kind.
     pub fn control(self) -> &'static str {
         match self {
