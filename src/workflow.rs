@@ -113,14 +113,16 @@ pub fn render_all(
             });
         }
         if !blocked {
-            stacks.push(renderer.render(
-                env,
-                &discovery.scope,
-                &placement,
-                state,
-                &inputs,
-                covered,
-            )?);
+            match renderer.render(env, &discovery.scope, &placement, state, &inputs, covered) {
+                Ok(stack) => stacks.push(stack),
+                // What the target cannot hold is an error for that stack only.
+                Err(err @ render::RenderError::Unplaceable { .. }) => errors.push(TargetError {
+                    target: placement.target.clone(),
+                    stack: Some(placement.component.stack_name(&env.name)),
+                    message: err.to_string(),
+                }),
+                Err(err) => return Err(err),
+            }
         }
     }
     errors.extend(
@@ -399,6 +401,7 @@ fn build(
         images,
         drift,
         create_account: scope.pending_forensic.clone(),
+        trusted_access: plan::trusted_access::missing(env, scope),
         errors,
         existing,
         adoptable,

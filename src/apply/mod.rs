@@ -93,6 +93,8 @@ pub struct RepairResult {
 
 #[derive(Debug, Default, Serialize)]
 pub struct ApplyReport {
+    /// Trusted access enabled in the organization, before anything else.
+    pub trusted_access: Vec<TrustedAccessResult>,
     pub images: Vec<ImageResult>,
     pub results: Vec<StackResult>,
     pub repairs: Vec<RepairResult>,
@@ -109,9 +111,47 @@ impl ApplyReport {
             .chain(self.images.iter().map(|i| &i.outcome))
             .chain(self.repairs.iter().map(|r| &r.outcome))
             .chain(self.configured.iter().map(|c| &c.outcome))
+            .chain(self.trusted_access.iter().map(|t| &t.outcome))
             .filter(|o| o.is_failure())
             .count()
     }
+}
+
+/// How enabling one service's trusted access ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustedAccessResult {
+    pub service: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Enables the trusted access the plan lists, from the management account. A failure is
+/// reported; the stacks that need it then fail with the service's own error.
+async fn enable_trusted_access(
+    aws: &Aws,
+    sessions: &dyn Sessions,
+    plan: &Plan,
+) -> Vec<TrustedAccessResult> {
+    let mut results = Vec::new();
+    for access in &plan.trusted_access {
+        let outcome = match sessions.session(&access.account) {
+            Some(session) => {
+                match crate::aws::org::enable_trusted_access(aws, &session, &access.service).await {
+                    Ok(()) => Outcome::Applied { changes: 1 },
+                    Err(err) => failed(err),
+                }
+            }
+            None => failed(format!(
+                "no session in the management account {}",
+                access.account
+            )),
+        };
+        results.push(TrustedAccessResult {
+            service: access.service.clone(),
+            outcome,
+        });
+    }
+    results
 }
 
 /// Gives the session that acts in an account.
@@ -167,6 +207,8 @@ pub async fn apply(
     let mut pending: BTreeSet<StackAddr> = deps.keys().cloned().collect();
     let mut done: BTreeMap<StackAddr, bool> = BTreeMap::new();
     let mut results = Vec::new();
+    // Organization prerequisites before anything: the stacks that need them fail without.
+    let trusted_access = enable_trusted_access(aws, sessions, plan).await;
     // Images first: the stacks that launch them need their ids.
     let images = copy_images(aws, sessions, plan, options, progress).await;
     let copied: BTreeMap<(Target, String), String> = images
@@ -322,6 +364,7 @@ pub async fn apply(
     )
     .await;
     ApplyReport {
+        trusted_access,
         images,
         results,
         repairs,
@@ -345,6 +388,12 @@ async fn repair_in_place(
         }
         Repair::SetTrustPolicy { role, document } => {
             crate::aws::iam::set_trust_policy(aws, session, role, document).await
+        }
+        Repair::SetKeyPolicy { key_id, document } => {
+            crate::aws::kms::put_key_policy(aws, session, &stack.region, key_id, document).await
+        }
+        Repair::SetBucketPolicy { bucket, document } => {
+            crate::aws::s3::put_bucket_policy(aws, session, &stack.region, bucket, document).await
         }
         Repair::Recreate | Repair::Manual { .. } => Ok(()),
     }

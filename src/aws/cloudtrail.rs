@@ -28,6 +28,10 @@ pub struct TrailFact {
     pub management_events: bool,
     /// Data event resource types recorded (`AWS::S3::Object`, `AWS::Lambda::Function`).
     pub data_event_types: BTreeSet<String>,
+    /// The errors GetTrailStatus reports for the last deliveries (to S3, of digests, to
+    /// CloudWatch Logs), each as `what: error`; empty when the last ones succeeded.
+    #[serde(default)]
+    pub delivery_errors: Vec<String>,
 }
 
 /// Every trail visible in `region` (its own and other regions' multi-region trails) but
@@ -121,6 +125,21 @@ pub async fn trails(
             log_group_arn: trail.cloud_watch_logs_log_group_arn().map(str::to_owned),
             management_events,
             data_event_types,
+            delivery_errors: [
+                ("log files to S3", status.latest_delivery_error()),
+                ("digest files to S3", status.latest_digest_delivery_error()),
+                (
+                    "events to CloudWatch Logs",
+                    status.latest_cloud_watch_logs_delivery_error(),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(what, error)| {
+                error
+                    .filter(|e| !e.is_empty())
+                    .map(|e| format!("{what}: {e}"))
+            })
+            .collect(),
         });
     }
     trails.sort_by(|a, b| a.arn.cmp(&b.arn));

@@ -76,3 +76,38 @@ pub async fn recorders(
     recorders.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(recorders)
 }
+
+/// Why AWS Config's last delivery of a snapshot or of history failed, per the region's
+/// delivery channel status (`lastStatus` FAILURE: `lastErrorCode: lastErrorMessage`);
+/// empty while it delivers, or without a channel.
+pub async fn delivery_failures(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<Vec<String>> {
+    let out = aws
+        .config_service(session, region)
+        .describe_delivery_channel_status()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("config:DescribeDeliveryChannelStatus", e))?;
+    let mut failures = Vec::new();
+    for channel in out.delivery_channels_status() {
+        let name = channel.name().unwrap_or("default");
+        let infos = [
+            ("snapshot", channel.config_snapshot_delivery_info()),
+            ("history", channel.config_history_delivery_info()),
+        ];
+        for (what, info) in infos {
+            let Some(info) = info else { continue };
+            if info.last_status().map(|s| s.as_str()) == Some("Failure") {
+                failures.push(format!(
+                    "delivery channel {name}, {what}: {}: {}",
+                    info.last_error_code().unwrap_or("error"),
+                    info.last_error_message().unwrap_or("delivery failed")
+                ));
+            }
+        }
+    }
+    Ok(failures)
+}

@@ -67,6 +67,22 @@ pub async fn s3_prefix_list(
         })
 }
 
+/// How many availability zones of `region` are available to the account.
+pub async fn availability_zones(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<usize> {
+    let out = aws
+        .ec2(session, region)
+        .describe_availability_zones()
+        .filters(filter("state", "available"))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:DescribeAvailabilityZones", e))?;
+    Ok(out.availability_zones().len())
+}
+
 /// A VPC as the regional baseline needs it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcFact {
@@ -230,6 +246,10 @@ pub struct FlowLogFact {
     pub destination_type: String,
     pub destination: Option<String>,
     pub aggregation_seconds: Option<i32>,
+    /// Why its last delivery failed (`DeliverLogsStatus` FAILED: the
+    /// `DeliverLogsErrorMessage`, such as "Access error"); `None` while it delivers.
+    #[serde(default)]
+    pub delivery_error: Option<String>,
 }
 
 /// Every flow log of the target, sorted by id.
@@ -261,6 +281,12 @@ pub async fn flow_logs(
                     .or(flow_log.log_group_name())
                     .map(str::to_owned),
                 aggregation_seconds: flow_log.max_aggregation_interval(),
+                delivery_error: (flow_log.deliver_logs_status() == Some("FAILED")).then(|| {
+                    flow_log
+                        .deliver_logs_error_message()
+                        .unwrap_or("delivery failed")
+                        .to_owned()
+                }),
             });
         }
     }

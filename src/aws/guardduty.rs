@@ -82,3 +82,54 @@ pub async fn enable_detector(
         .map_err(|e| AwsError::from_sdk("guardduty:UpdateDetector", e))?;
     Ok(())
 }
+
+/// A findings export of a detector, as the delivery controls need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishingFact {
+    pub id: String,
+    /// The bucket (and prefix) ARN it exports to.
+    pub destination_arn: Option<String>,
+    /// `PUBLISHING`, `UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY`, `STOPPED`, ...
+    pub status: String,
+}
+
+/// The publishing destinations of detector `id`, with where each exports and its status.
+pub async fn publishing_destinations(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    id: &str,
+) -> AwsResult<Vec<PublishingFact>> {
+    let client = aws.guardduty(session, region);
+    let listed = client
+        .list_publishing_destinations()
+        .detector_id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("guardduty:ListPublishingDestinations", e))?;
+    let mut destinations = Vec::new();
+    for destination in listed.destinations() {
+        let Some(destination_id) = destination.destination_id() else {
+            continue;
+        };
+        let described = client
+            .describe_publishing_destination()
+            .detector_id(id)
+            .destination_id(destination_id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("guardduty:DescribePublishingDestination", e))?;
+        destinations.push(PublishingFact {
+            id: destination_id.to_owned(),
+            destination_arn: described
+                .destination_properties()
+                .and_then(|p| p.destination_arn())
+                .map(str::to_owned),
+            status: described
+                .status()
+                .map_or("UNKNOWN", |s| s.as_str())
+                .to_owned(),
+        });
+    }
+    Ok(destinations)
+}

@@ -17,6 +17,7 @@ pub mod elb;
 pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
+pub mod kms;
 mod limits;
 pub mod monitoring;
 pub mod org;
@@ -497,6 +498,16 @@ impl Aws {
         /// Systems Manager parameters.
         ssm,
         aws_sdk_ssm
+    );
+    regional_client!(
+        /// KMS: the policies of irready's keys.
+        kms,
+        aws_sdk_kms
+    );
+    regional_client!(
+        /// SNS: who the alarms' topics notify.
+        sns,
+        aws_sdk_sns
     );
 
     /// S3, with path-style addressing when an endpoint is overridden (a local endpoint

@@ -1,4 +1,5 @@
-//! CloudWatch reads used by check: alarms and log group retention.
+//! CloudWatch reads used by check: alarms, who their topics notify, and log group
+//! retention.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,4 +63,46 @@ pub async fn log_group_retention(
         .iter()
         .find(|g| g.log_group_name() == Some(name))
         .map(|g| g.retention_in_days()))
+}
+
+/// Who SNS topic `arn` notifies: its confirmed subscriptions (protocol and endpoint) and
+/// how many still wait for confirmation. `None` when the topic does not exist.
+pub async fn topic_subscribers(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    arn: &str,
+) -> AwsResult<Option<(Vec<String>, usize)>> {
+    let client = aws.sns(session, region);
+    let mut pages = client
+        .list_subscriptions_by_topic()
+        .topic_arn(arn)
+        .into_paginator()
+        .send();
+    let (mut confirmed, mut pending) = (Vec::new(), 0);
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(err) => {
+                let err = AwsError::from_sdk("sns:ListSubscriptionsByTopic", err);
+                if err.kind == super::ErrorKind::NotFound {
+                    return Ok(None);
+                }
+                return Err(err);
+            }
+        };
+        for subscription in page.subscriptions() {
+            // An email subscription is "PendingConfirmation" until its address confirms.
+            if subscription.subscription_arn() == Some("PendingConfirmation") {
+                pending += 1;
+            } else {
+                confirmed.push(format!(
+                    "{} {}",
+                    subscription.protocol().unwrap_or("?"),
+                    subscription.endpoint().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    Ok(Some((confirmed, pending)))
 }

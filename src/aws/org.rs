@@ -111,7 +111,49 @@ pub async fn read_organization(
         enabled: true,
         accounts,
         units,
+        trusted_services: None,
     }))
+}
+
+/// The service principals with trusted access in the organization
+/// (ListAWSServiceAccessForOrganization, from the management account).
+pub async fn trusted_services(
+    aws: &Aws,
+    session: &AccountSession,
+) -> AwsResult<std::collections::BTreeSet<String>> {
+    let client = aws.organizations(session);
+    let mut pages = client
+        .list_aws_service_access_for_organization()
+        .into_paginator()
+        .send();
+    let mut services = std::collections::BTreeSet::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            AwsError::from_sdk("organizations:ListAWSServiceAccessForOrganization", e)
+        })?;
+        services.extend(
+            page.enabled_service_principals()
+                .iter()
+                .filter_map(|p| p.service_principal().map(str::to_owned)),
+        );
+    }
+    Ok(services)
+}
+
+/// Enables trusted access for `service` in the organization (EnableAWSServiceAccess,
+/// from the management account). Enabling it again changes nothing.
+pub async fn enable_trusted_access(
+    aws: &Aws,
+    session: &AccountSession,
+    service: &str,
+) -> AwsResult<()> {
+    aws.organizations(session)
+        .enable_aws_service_access()
+        .service_principal(service)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:EnableAWSServiceAccess", e))?;
+    Ok(())
 }
 
 /// Creates an account with `role` as its administrative role for the management account,

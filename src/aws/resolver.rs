@@ -20,6 +20,9 @@ pub struct QueryLogAssociationFact {
     pub destination: Option<String>,
     /// `CREATING`, `ACTIVE`, `ACTION_NEEDED`, `DELETING`, `FAILED`.
     pub status: String,
+    /// The error of a failed association (`ACCESS_DENIED: ...`); `None` otherwise.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// The query log config associations of the target on `vpcs`, but those in `leave_out`
@@ -93,6 +96,12 @@ pub async fn query_log_associations(
                     .status()
                     .map(|s| s.as_str().to_owned())
                     .unwrap_or_default(),
+                error: a.error().filter(|e| e.as_str() != "NONE").map(|e| {
+                    match a.error_message() {
+                        Some(message) => format!("{}: {message}", e.as_str()),
+                        None => e.as_str().to_owned(),
+                    }
+                }),
             }
         })
         .collect();

@@ -152,3 +152,74 @@ pub async fn bucket_presence(
         }
     }
 }
+
+/// The bucket's policy, or `None` when it has none (or the bucket does not exist).
+pub async fn bucket_policy(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    bucket: &str,
+) -> AwsResult<Option<String>> {
+    match aws
+        .s3(session, region)
+        .get_bucket_policy()
+        .bucket(bucket)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.policy().map(str::to_owned)),
+        Err(err) => {
+            let err = AwsError::from_sdk("s3:GetBucketPolicy", err);
+            // NoSuchBucketPolicy, NoSuchBucket.
+            if err.kind == ErrorKind::NotFound {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Replaces the bucket's policy with `document`.
+pub async fn put_bucket_policy(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    bucket: &str,
+    document: &serde_json::Value,
+) -> AwsResult<()> {
+    aws.s3(session, region)
+        .put_bucket_policy()
+        .bucket(bucket)
+        .policy(document.to_string())
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("s3:PutBucketPolicy", e))?;
+    Ok(())
+}
+
+/// The last-modified time of one object under `prefix` in `bucket` (the first listed),
+/// or `None` when nothing is there.
+pub async fn any_object_under(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    bucket: &str,
+    prefix: &str,
+) -> AwsResult<Option<chrono::DateTime<chrono::Utc>>> {
+    let out = aws
+        .s3(session, region)
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .max_keys(1)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("s3:ListObjectsV2", e))?;
+    Ok(out.contents().first().map(|object| {
+        object
+            .last_modified()
+            .and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
+            .unwrap_or_default()
+    }))
+}

@@ -220,6 +220,17 @@ async fn execute(
     let report = apply::apply(aws, discovery, plan, &options, progress.as_ref()).await;
     drop(progress);
 
+    for access in &report.trusted_access {
+        match &access.outcome {
+            Outcome::Failed { error, .. } => {
+                eprintln!("\ntrusted access for {}: {error}", access.service)
+            }
+            _ => println!(
+                "Enabled trusted access for {} in the organization.",
+                access.service
+            ),
+        }
+    }
     for image in &report.images {
         if let Outcome::Failed { error, .. } = &image.outcome {
             eprintln!("\nimage {} in {}: {error}", image.image, image.target);

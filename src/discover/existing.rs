@@ -142,6 +142,7 @@ mod tests {
 
     fn flow_log(id: &str, vpc: &str) -> FlowLogFact {
         FlowLogFact {
+            delivery_error: None,
             id: id.to_owned(),
             resource_id: vpc.to_owned(),
             traffic: "ALL".to_owned(),

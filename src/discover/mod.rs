@@ -18,7 +18,7 @@ use crate::addr::{AccountId, Region, StackAddr, Target};
 use crate::aws::cfn::{self, DeployedStack, StackResource};
 use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
 use crate::aws::iam::RoleFact;
-use crate::aws::{ec2, iam, org, AccountSession, Aws, AwsError};
+use crate::aws::{ec2, iam, kms, org, s3, AccountSession, Aws, AwsError};
 use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
@@ -65,6 +65,9 @@ pub struct TargetState {
     pub exercises: BTreeMap<String, DeployedStack>,
     /// The id of the regional S3 managed prefix list, read where the forensic VPC needs it.
     pub s3_prefix_list: Option<String>,
+    /// How many availability zones the region has, read where the forensic VPC goes: its
+    /// subnets, one per zone, cannot outnumber them.
+    pub availability_zones: Option<usize>,
     /// The target's VPCs, read where the regional baseline goes.
     pub vpcs: Vec<VpcFact>,
     /// Whether AWS Config's service-linked role exists, read in the home region of
@@ -82,6 +85,9 @@ pub struct TargetState {
     pub own_resources: BTreeMap<String, BTreeMap<String, StackResource>>,
     /// The breakglass role as it is, where irready's access stack holds it.
     pub breakglass: Option<RoleFact>,
+    /// The live policies of the forensic core's keys and buckets, by the logical id of
+    /// the key or bucket (`None` inside: it has none), watched for drift.
+    pub policies: BTreeMap<String, Option<String>>,
     /// What irready's stacks recorded of the facts they were rendered from, where
     /// `--refresh=false` trusted them instead of reading them: empty otherwise.
     pub recorded: Recorded,
@@ -111,6 +117,8 @@ pub const TAG_IMAGE_SOURCE: &str = "irready:source-image";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {
     pub s3_prefix_list: bool,
+    /// The region's availability zones, where the forensic VPC goes.
+    pub zones: bool,
     pub vpcs: bool,
     pub config_role: bool,
     pub images: bool,
@@ -119,6 +127,8 @@ pub struct Needs {
     pub existing: ExistingNeeds,
     /// The breakglass role and the access stack's resources, watched for drift.
     pub breakglass: bool,
+    /// The key and bucket policies of the forensic core, watched for drift.
+    pub policies: bool,
     /// The workloads whose logging the environment manages, with their settings.
     pub workloads: bool,
 }
@@ -195,11 +205,13 @@ impl Needs {
     pub fn trusting(self, recorded: &Recorded) -> Self {
         let Self {
             s3_prefix_list,
+            zones,
             vpcs,
             config_role,
             images,
             existing,
             breakglass: _,
+            policies: _,
             workloads: _,
         } = self;
         let baseline_trusted = recorded.baseline_covered.is_some();
@@ -212,6 +224,9 @@ impl Needs {
         } = existing;
         Self {
             s3_prefix_list: s3_prefix_list && recorded.s3_prefix_list.is_none(),
+            // One call, only in the forensic account's analysis regions: always read, so
+            // that a region with fewer zones than asked is refused before any change.
+            zones,
             vpcs: vpcs && recorded.vpcs.is_none(),
             config_role: config_role && !recorded.baseline,
             images,
@@ -223,6 +238,7 @@ impl Needs {
                 query_logs: query_logs && !baseline_trusted,
             },
             breakglass: false,
+            policies: false,
             workloads: false,
         }
     }
@@ -304,10 +320,27 @@ pub async fn resolve_scope(
         .await
         .map_err(DiscoverError::Identity)?;
     let session = aws.caller_session(caller.clone());
-    let organization = org::read_organization(aws, &session)
+    let mut organization = org::read_organization(aws, &session)
         .await
         .map_err(DiscoverError::Organization)?
         .unwrap_or_else(|| Organization::single_account(caller.clone()));
+    // Trusted access is read only where the environment needs it (an organization
+    // trail), and only the management account can read it.
+    let needs_trusted_access = organization.enabled
+        && caller == organization.management_account
+        && env
+            .logging
+            .as_ref()
+            .and_then(|l| l.cloudtrail.as_ref())
+            .is_some_and(|t| t.organization)
+        && env.forensic.is_some();
+    if needs_trusted_access {
+        organization.trusted_services = Some(
+            org::trusted_services(aws, &session)
+                .await
+                .map_err(DiscoverError::Organization)?,
+        );
+    }
     let enabled = match env.regions {
         RegionSelection::AllEnabled => Some(
             ec2::enabled_regions(aws, &session, &env.home_region)
@@ -408,6 +441,7 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
         match placement.component {
             Component::ForensicVpc => {
                 entry.s3_prefix_list = true;
+                entry.zones = true;
                 entry.images = env.forensic.as_ref().is_some_and(|f| !f.amis.is_empty());
             }
             Component::RegionalBaseline => {
@@ -423,11 +457,9 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             }
             Component::OrgLogging => entry.existing.trails = true,
             Component::Access => entry.breakglass = true,
+            Component::ForensicCore => entry.policies = true,
             // Read wherever workload logging goes, destination stack or not (below).
-            Component::WorkloadLogging
-            | Component::Alarms
-            | Component::BreakglassAlerts
-            | Component::ForensicCore => {}
+            Component::WorkloadLogging | Component::Alarms | Component::BreakglassAlerts => {}
         }
     }
     if let Some(spec) = &env.workload_logging {
@@ -464,6 +496,11 @@ async fn read_target(
             let recorded = Recorded::from_stacks(&env.name, &stacks);
             (needs.trusting(&recorded), recorded)
         }
+    };
+    let availability_zones = if needs.zones {
+        Some(ec2::availability_zones(aws, session, region).await?)
+    } else {
+        None
     };
     let s3_prefix_list = if needs.s3_prefix_list {
         Some(ec2::s3_prefix_list(aws, session, region).await?)
@@ -502,6 +539,7 @@ async fn read_target(
         (Component::OrgLogging, needs.existing.any()),
         (Component::RegionalBaseline, needs.existing.any()),
         (Component::Access, needs.breakglass),
+        (Component::ForensicCore, needs.policies),
         (Component::WorkloadLogging, needs.workloads),
     ];
     for (component, wanted) in watched {
@@ -522,7 +560,23 @@ async fn read_target(
         }
         _ => None,
     };
+    let mut policies = BTreeMap::new();
+    if let Some(resources) = own_resources.get(&Component::ForensicCore.stack_name(&env.name)) {
+        for (logical, resource) in resources {
+            let Some(id) = &resource.physical_id else {
+                continue;
+            };
+            let policy = match resource.resource_type.as_str() {
+                "AWS::KMS::Key" => kms::key_policy(aws, session, region, id).await?,
+                "AWS::S3::Bucket" => s3::bucket_policy(aws, session, region, id).await?,
+                _ => continue,
+            };
+            policies.insert(logical.clone(), policy);
+        }
+    }
     let mut state = TargetState {
+        availability_zones,
+        policies,
         stacks,
         exercises,
         recorded,
@@ -633,7 +687,7 @@ mod tests {
                           organization:\n  targets:\n    accounts: [prod-app]\n";
 
     #[test]
-    fn breakglass_alerts_go_to_us_east_1_whatever_the_regions_and_it_is_read() {
+    fn breakglass_alerts_go_to_every_region_and_us_east_1_and_it_is_read() {
         let (env, scope) = resolved(&format!(
             "{EUROPE}access:\n  security_principals: [security]\n  \
              isolation_security_group: false\n"
@@ -646,6 +700,7 @@ mod tests {
             placed,
             [
                 "444444444444/eu-west-1/access",
+                "444444444444/eu-west-1/breakglass-alerts",
                 "444444444444/us-east-1/breakglass-alerts"
             ]
         );
@@ -670,11 +725,13 @@ mod tests {
         };
         let all = Needs {
             s3_prefix_list: true,
+            zones: true,
             vpcs: true,
             config_role: true,
             images: true,
             existing,
             breakglass: true,
+            policies: true,
             workloads: true,
         };
         // A new account: nothing recorded, every fact still read; live state never.
@@ -682,6 +739,7 @@ mod tests {
             all.trusting(&Recorded::default()),
             Needs {
                 breakglass: false,
+                policies: false,
                 workloads: false,
                 ..all
             }
@@ -697,6 +755,7 @@ mod tests {
             all.trusting(&recorded),
             Needs {
                 images: true,
+                zones: true,
                 ..Needs::default()
             }
         );
@@ -765,6 +824,7 @@ mod tests {
                 trail: Some(Some(CoveringTrail {
                     arn: trail.into(),
                     log_group: Some("/aws/trail".into()),
+                    missing_data_events: Vec::new(),
                 })),
             }
         );

@@ -41,6 +41,9 @@ pub struct Organization {
     pub enabled: bool,
     pub accounts: Vec<OrgAccount>,
     pub units: Vec<OrgUnit>,
+    /// The services with trusted access in the organization (EnableAWSServiceAccess),
+    /// read only when the environment needs one; `None` when not read.
+    pub trusted_services: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Organization {
@@ -70,6 +73,7 @@ impl Organization {
             }],
             management_account: account,
             enabled: false,
+            trusted_services: None,
         }
     }
 

@@ -356,6 +356,7 @@ pub(crate) mod tests {
             id: Some("o-test".into()),
             management_account: "111111111111".parse().unwrap(),
             enabled: true,
+            trusted_services: None,
             units: vec![
                 unit("r-root", None, &["Root"]),
                 unit("ou-root-security", Some("r-root"), &["Root", "Security"]),

@@ -36,6 +36,10 @@ pub enum Repair {
     EnableDetector { detector_id: String },
     /// IAM UpdateAssumeRolePolicy with the document of the stack's template.
     SetTrustPolicy { role: String, document: Value },
+    /// KMS PutKeyPolicy with the key policy of the stack's template.
+    SetKeyPolicy { key_id: String, document: Value },
+    /// S3 PutBucketPolicy with the bucket policy of the stack's template.
+    SetBucketPolicy { bucket: String, document: Value },
     /// The resource is gone: a change set without it, then one with it again.
     Recreate,
     /// Nothing irready can do without losing data; the instruction says what to do.
@@ -49,6 +53,12 @@ impl Repair {
             Self::EnableDetector { detector_id } => format!("enable detector {detector_id}"),
             Self::SetTrustPolicy { role, .. } => {
                 format!("restore the trust policy of {role} from the template")
+            }
+            Self::SetKeyPolicy { key_id, .. } => {
+                format!("restore the key policy of {key_id} from the template")
+            }
+            Self::SetBucketPolicy { bucket, .. } => {
+                format!("restore the bucket policy of {bucket} from the template")
             }
             Self::Recreate => "remove it from its stack and create it again".to_owned(),
             Self::Manual { instruction } => instruction.clone(),
@@ -75,6 +85,14 @@ pub fn detect(
             continue;
         };
         let template: Option<Value> = serde_yaml::from_str(&stack.body).ok();
+        // Policies are compared with the template only while the stack is as rendered:
+        // a stack about to be updated may change them itself, and the next plan sees
+        // what is left.
+        let unchanged = state
+            .stacks
+            .get(&stack.addr.stack)
+            .and_then(|s| s.outputs.get(crate::render::FINGERPRINT_OUTPUT_KEY))
+            == Some(&stack.sha256);
         let referenced =
             |logical: &str| template.as_ref().is_some_and(|t| is_referenced(t, logical));
         let drift =
@@ -201,6 +219,61 @@ pub fn detect(
                             }
                         }
                         (Some(_), None) => {}
+                    }
+                }
+                // Key and bucket policies edited outside irready: a log delivery they
+                // admit stops, and check shows it only once the service reports it.
+                (Component::ForensicCore, "AWS::KMS::Key") if unchanged => {
+                    let wanted = template
+                        .as_ref()
+                        .and_then(|t| {
+                            t.pointer(&format!("/Resources/{logical}/Properties/KeyPolicy"))
+                        })
+                        .and_then(|p| super::policy::resolve(p, &stack.addr, resources));
+                    if let (Some(wanted), Some(live)) = (wanted, state.policies.get(logical)) {
+                        if let Some(change) = super::policy::difference(&wanted, live.as_deref()) {
+                            drifts.push(drift(
+                                logical,
+                                physical,
+                                kind,
+                                format!("key policy changed outside irready: {change}"),
+                                Repair::SetKeyPolicy {
+                                    key_id: id.to_owned(),
+                                    document: wanted,
+                                },
+                            ));
+                        }
+                    }
+                }
+                (Component::ForensicCore, "AWS::S3::BucketPolicy") if unchanged => {
+                    let properties = template
+                        .as_ref()
+                        .and_then(|t| t.pointer(&format!("/Resources/{logical}/Properties")));
+                    let bucket = properties
+                        .and_then(|p| p.pointer("/Bucket/Ref"))
+                        .and_then(Value::as_str);
+                    let wanted = properties
+                        .and_then(|p| p.get("PolicyDocument"))
+                        .and_then(|p| super::policy::resolve(p, &stack.addr, resources));
+                    let name = bucket
+                        .and_then(|b| resources.get(b))
+                        .and_then(|r| r.physical_id.clone());
+                    let live = bucket.and_then(|b| state.policies.get(b));
+                    if let (Some(wanted), Some(name), Some(live)) = (wanted, name, live) {
+                        if let Some(change) = super::policy::difference(&wanted, live.as_deref()) {
+                            drifts.push(drift(
+                                logical,
+                                physical,
+                                kind,
+                                format!(
+                                    "bucket policy of {name} changed outside irready: {change}"
+                                ),
+                                Repair::SetBucketPolicy {
+                                    bucket: name,
+                                    document: wanted,
+                                },
+                            ));
+                        }
                     }
                 }
                 (Component::WorkloadLogging, "AWS::WAFv2::LoggingConfiguration") => {

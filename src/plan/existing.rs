@@ -147,6 +147,37 @@ fn finding(target: &Target, control: Control, id: &str, verdict: Verdict) -> Exi
 
 /// What a trail lacks against the trail settings, in the order a reader checks them.
 pub fn trail_gaps(spec: &CloudTrailSpec, organization: bool, trail: &TrailFact) -> Vec<String> {
+    let mut gaps = management_gaps(spec, organization, trail);
+    let missing = missing_data_events(spec, trail);
+    if !missing.is_empty() && trail.data_event_types.is_empty() {
+        gaps.push("no data events".to_owned());
+    } else {
+        for kind in missing {
+            gaps.push(match kind {
+                DataEvents::S3 => "no S3 data events".to_owned(),
+                DataEvents::Lambda => "no Lambda data events".to_owned(),
+            });
+        }
+    }
+    gaps
+}
+
+/// The data events the environment asks for that `trail` does not record.
+pub fn missing_data_events(spec: &CloudTrailSpec, trail: &TrailFact) -> Vec<DataEvents> {
+    spec.data_events
+        .iter()
+        .copied()
+        .filter(|kind| !trail.data_event_types.contains(kind.resource_type()))
+        .collect()
+}
+
+/// What `trail` lacks as the organization's record of management events: everything
+/// [`trail_gaps`] checks but the data events.
+pub fn management_gaps(
+    spec: &CloudTrailSpec,
+    organization: bool,
+    trail: &TrailFact,
+) -> Vec<String> {
     let mut gaps = Vec::new();
     let mut lacks = |missing: bool, gap: &str| {
         if missing {
@@ -163,32 +194,10 @@ pub fn trail_gaps(spec: &CloudTrailSpec, organization: bool, trail: &TrailFact) 
     lacks(!trail.is_logging, "not logging");
     lacks(trail.kms_key_id.is_none(), "not encrypted with KMS");
     lacks(!trail.management_events, "not every management event");
-    let missing: Vec<&DataEvents> = spec
-        .data_events
-        .iter()
-        .filter(|kind| !trail.data_event_types.contains(data_event_type(**kind)))
-        .collect();
-    if !missing.is_empty() && trail.data_event_types.is_empty() {
-        gaps.push("no data events".to_owned());
-    } else {
-        for kind in missing {
-            gaps.push(match kind {
-                DataEvents::S3 => "no S3 data events".to_owned(),
-                DataEvents::Lambda => "no Lambda data events".to_owned(),
-            });
-        }
-    }
     if trail.log_group_arn.is_none() {
         gaps.push("no CloudWatch Logs group".to_owned());
     }
     gaps
-}
-
-fn data_event_type(kind: DataEvents) -> &'static str {
-    match kind {
-        DataEvents::S3 => "AWS::S3::Object",
-        DataEvents::Lambda => "AWS::Lambda::Function",
-    }
 }
 
 /// The name of a CloudWatch Logs group from its ARN, when it lives in `target` (the
@@ -205,7 +214,10 @@ pub fn log_group_in(arn: &str, target: &Target) -> Option<String> {
 }
 
 /// The trail control in the management account's home region: the first trail (by ARN)
-/// that meets every setting stands for irready's own.
+/// that meets every setting stands for irready's own. Failing that, the first that meets
+/// every setting but some data events (a Control Tower trail records no data events)
+/// stands for it for management events, and irready's own trail records only the missing
+/// data events.
 pub fn trail(
     spec: &CloudTrailSpec,
     organization: bool,
@@ -258,6 +270,40 @@ pub fn trail(
         let covering = CoveringTrail {
             arn: meets.arn.clone(),
             log_group,
+            missing_data_events: Vec::new(),
+        };
+        return (findings, Some(covering));
+    }
+    let complemented = trails.iter().find(|t| {
+        management_gaps(spec, organization, t).is_empty()
+            && t.log_group_arn
+                .as_deref()
+                .is_some_and(|arn| log_group_in(arn, target).is_some())
+    });
+    if let Some(base) = complemented {
+        let missing = missing_data_events(spec, base);
+        let kinds: Vec<&str> = missing.iter().map(|k| k.name()).collect();
+        let mut note = format!(
+            "for management events; irready's trail records only the data events it lacks ({}), \
+             without management events",
+            kinds.join(", ")
+        );
+        if alarms {
+            note.push_str("; the CIS alarms go on its log group");
+        }
+        let findings = vec![finding(
+            target,
+            Control::Trail,
+            &base.arn,
+            Verdict::Satisfied { note: Some(note) },
+        )];
+        let covering = CoveringTrail {
+            arn: base.arn.clone(),
+            log_group: base
+                .log_group_arn
+                .as_deref()
+                .and_then(|arn| log_group_in(arn, target)),
+            missing_data_events: missing,
         };
         return (findings, Some(covering));
     }

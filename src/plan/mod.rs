@@ -11,6 +11,8 @@ pub mod file;
 pub mod hazards;
 pub mod images;
 pub mod model;
+pub mod policy;
+pub mod trusted_access;
 pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,6 +44,8 @@ pub struct PlanInput<'a> {
     pub drift: Vec<drift::Drift>,
     /// The forensic account to create first, if the environment asks for one.
     pub create_account: Option<crate::discover::scope::PendingAccount>,
+    /// Services whose trusted access in the organization apply enables first.
+    pub trusted_access: Vec<trusted_access::TrustedAccess>,
     /// Targets that could not be read or rendered.
     pub errors: Vec<TargetError>,
     /// Existing resources weighed against the controls (`existing::evaluate`).
@@ -311,6 +315,7 @@ pub fn build(input: PlanInput<'_>) -> Plan {
         scanned: input.scanned,
         stacks,
         create_account: input.create_account,
+        trusted_access: input.trusted_access,
         images: input.images,
         drift: input.drift,
         hazards: found,

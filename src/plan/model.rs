@@ -12,7 +12,7 @@ use crate::render::Component;
 
 /// Version of the JSON form. Bumped on any change a reader could notice: `apply` refuses
 /// a saved plan of another version rather than guess what its fields meant.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -30,6 +30,10 @@ pub struct Plan {
     /// need its id, and apply plans them once the account exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_account: Option<crate::discover::scope::PendingAccount>,
+    /// Services whose trusted access in the organization apply enables, from the
+    /// management account, before any stack: the stacks that use them fail without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_access: Vec<super::trusted_access::TrustedAccess>,
     /// Resources of irready's stacks changed outside irready, with their repair.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<super::drift::Drift>,
@@ -422,6 +426,7 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.create_account.is_some()
+            || !self.trusted_access.is_empty()
             || !self.drift.is_empty()
             || self.stacks.iter().any(|s| s.action.is_change())
             || self.images.iter().any(|i| i.is_change())
@@ -467,6 +472,7 @@ impl Plan {
             },
             stacks,
             create_account: None,
+            trusted_access: Vec::new(),
             images: Vec::new(),
             drift: Vec::new(),
             existing: Vec::new(),

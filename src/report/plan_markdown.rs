@@ -67,6 +67,13 @@ pub fn render(plan: &Plan, stale: &[String]) -> String {
             account.name, account.email, account.parent_path
         );
     }
+    for access in &plan.trusted_access {
+        let _ = writeln!(
+            out,
+            "Enables trusted access for `{}` in the organization (needed by {}).\n",
+            access.service, access.needed_by
+        );
+    }
     let changing: Vec<_> = plan
         .stacks
         .iter()

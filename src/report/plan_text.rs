@@ -59,6 +59,26 @@ pub fn render(plan: &Plan, verbose: bool) -> String {
         );
     }
 
+    if !plan.trusted_access.is_empty() {
+        let _ = writeln!(out, "{}", style("# organization").bold());
+        for access in &plan.trusted_access {
+            let _ = writeln!(
+                out,
+                "{}",
+                style(format!(
+                    "+ enable trusted access for {} (needed by {})",
+                    access.service, access.needed_by
+                ))
+                .green()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  Apply enables it from the management account before any stack \
+             (aws organizations enable-aws-service-access --service-principal ...).\n"
+        );
+    }
+
     if !plan.drift.is_empty() {
         let _ = writeln!(out, "{}", style("Changed outside irready:").bold());
         for drift in &plan.drift {
@@ -280,6 +300,11 @@ pub fn summary_line(plan: &Plan) -> String {
         0 => {}
         1 => images.push_str(", 1 repair"),
         n => images.push_str(&format!(", {n} repairs")),
+    }
+    match plan.trusted_access.len() {
+        0 => {}
+        1 => images.push_str(", 1 trusted access to enable"),
+        n => images.push_str(&format!(", {n} trusted accesses to enable")),
     }
     match plan.workloads.configure.len() {
         0 => {}

@@ -38,6 +38,7 @@ fn compliant_trail(name: &str) -> TrailFact {
             "AWS::S3::Object".to_owned(),
             "AWS::Lambda::Function".to_owned(),
         ]),
+        delivery_errors: Vec::new(),
     }
 }
 
@@ -75,6 +76,41 @@ fn a_trail_that_falls_short_names_every_gap_and_irready_makes_its_own() {
     };
     assert_eq!(gaps, &["log file validation off", "no data events"]);
     assert!(remedy.contains("irready makes its own trail"), "{remedy}");
+}
+
+#[test]
+fn a_control_tower_trail_stands_for_management_events_and_irready_adds_only_data_events() {
+    // Control Tower's trail: everything but data events.
+    let mut control_tower = compliant_trail("aws-controltower-BaselineCloudTrail");
+    control_tower.data_event_types.clear();
+    let (findings, covering) = trail(&trail_spec(), true, true, &target(), &[control_tower]);
+    let covering = covering.expect("it stands for irready's trail for management events");
+    assert_eq!(
+        covering.missing_data_events,
+        [DataEvents::S3, DataEvents::Lambda]
+    );
+    assert!(covering.complemented());
+    assert_eq!(covering.log_group.as_deref(), Some("/aws/controltower/ct"));
+    let Verdict::Satisfied { note: Some(note) } = &findings[0].verdict else {
+        panic!("{findings:?}");
+    };
+    assert!(
+        note.contains("records only the data events it lacks (s3, lambda)"),
+        "{note}"
+    );
+
+    // One that records S3 objects already leaves irready only Lambda.
+    let mut s3_only = compliant_trail("ct");
+    s3_only.data_event_types = BTreeSet::from(["AWS::S3::Object".to_owned()]);
+    let (_, covering) = trail(&trail_spec(), true, true, &target(), &[s3_only]);
+    assert_eq!(covering.unwrap().missing_data_events, [DataEvents::Lambda]);
+
+    // Without a log group here, the alarms would have no events: no complement.
+    let mut no_group = compliant_trail("ct");
+    no_group.data_event_types.clear();
+    no_group.log_group_arn = None;
+    let (_, covering) = trail(&trail_spec(), true, true, &target(), &[no_group]);
+    assert_eq!(covering, None);
 }
 
 #[test]
@@ -239,6 +275,7 @@ const ARCHIVE: &str = "arn:aws:s3:::irready-demo-logs-210987654321-us-east-1";
 
 fn flow_log_fact(id: &str, vpc: &str, traffic: &str, destination: &str) -> FlowLogFact {
     FlowLogFact {
+        delivery_error: None,
         id: id.to_owned(),
         resource_id: vpc.to_owned(),
         traffic: traffic.to_owned(),
@@ -289,6 +326,7 @@ fn a_query_log_association_counts_only_when_active_and_into_the_archive() {
             config_name: None,
             destination: Some(destination.to_owned()),
             status: status.to_owned(),
+            error: None,
         };
     let associations = [
         association("rslvr-qla-1", "vpc-a", "ACTIVE", ARCHIVE),
