@@ -5,6 +5,10 @@ use super::model::{Control, ControlScope, Severity};
 
 pub const TRAIL: &str = "IR-TRAIL-1";
 pub const TRAIL_LOGS: &str = "IR-TRAIL-2";
+pub const TRAIL_DELIVERY: &str = "IR-TRAIL-3";
+pub const LOG_DELIVERY: &str = "IR-LOG-1";
+pub const LOGS_LANDING: &str = "IR-LOG-2";
+pub const ACTIVITY_LOGS_LANDING: &str = "IR-LOG-3";
 pub const GUARDDUTY: &str = "IR-GD-1";
 pub const CONFIG: &str = "IR-CONFIG-1";
 pub const FLOW_LOGS: &str = "IR-VPC-1";
@@ -42,6 +46,14 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::Organization,
         reads: &["cloudtrail:DescribeTrails", "logs:DescribeLogGroups"],
         remediation: "Set the trail's CloudWatch Logs group and a retention of 365 days or more (logging.cloudtrail.cloudwatch_retention_days).",
+    },
+    Control {
+        id: TRAIL_DELIVERY,
+        title: "The organization trail delivers: CloudTrail reports no error for its last deliveries to S3 and CloudWatch Logs",
+        severity: Severity::Critical,
+        scope: ControlScope::Organization,
+        reads: &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+        remediation: "Fix what the error names: the log archive's bucket or key policy (a policy irready made and someone edited shows in plan as drift, and apply restores it), or the trail's CloudWatch Logs role.",
     },
     Control {
         id: GUARDDUTY,
@@ -86,6 +98,36 @@ pub const CATALOG: &[Control] = &[
         scope: ControlScope::AccountRegion,
         reads: &["ec2:DescribeVpcs", "ec2:DescribeSecurityGroups"],
         remediation: "Plan and apply with access.isolation_security_group on; remove any rule added to an isolation group.",
+    },
+    Control {
+        id: LOG_DELIVERY,
+        title: "Flow logs, DNS query logs, AWS Config and GuardDuty's findings export report no delivery error",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &[
+            "ec2:DescribeFlowLogs",
+            "route53resolver:ListResolverQueryLogConfigAssociations",
+            "config:DescribeDeliveryChannelStatus",
+            "guardduty:ListPublishingDestinations",
+            "guardduty:DescribePublishingDestination",
+        ],
+        remediation: "Fix what the error names: usually the destination bucket's or key's policy (a policy irready made and someone edited shows in plan as drift, and apply restores it).",
+    },
+    Control {
+        id: LOGS_LANDING,
+        title: "Logs land: the trail's and AWS Config's files, which arrive on a schedule whatever the activity, under today's or yesterday's date folder of their key layout in the archive",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &["s3:ListObjectsV2"],
+        remediation: "Find why the log stopped: its delivery status (IR-TRAIL-3, IR-LOG-1), the archive's bucket and key policies, and whether the trail logs and the recorder records. A new organization: CloudTrail delivers within minutes, Config within its delivery frequency.",
+    },
+    Control {
+        id: ACTIVITY_LOGS_LANDING,
+        title: "Activity logs land: flow logs, DNS query logs and GuardDuty findings, under today's or yesterday's date folder of their key layout in the archive",
+        severity: Severity::Low,
+        scope: ControlScope::AccountRegion,
+        reads: &["s3:ListObjectsV2"],
+        remediation: "These logs arrive only when there is something to record: a VPC without traffic, or an account without findings, delivers nothing. If there was activity, look at IR-LOG-1 and the archive's policies.",
     },
     Control {
         id: BREAKGLASS,
@@ -148,11 +190,11 @@ pub const CATALOG: &[Control] = &[
     },
     Control {
         id: ALARMS,
-        title: "The CIS metric filters and alarms exist and notify a topic",
+        title: "The CIS metric filters and alarms exist and notify a topic that someone is subscribed to",
         severity: Severity::High,
         scope: ControlScope::Organization,
-        reads: &["cloudwatch:DescribeAlarms"],
-        remediation: "Apply the alarms component (logging.alarms: cis).",
+        reads: &["cloudwatch:DescribeAlarms", "sns:ListSubscriptionsByTopic"],
+        remediation: "Apply the alarms component (logging.alarms: cis) with responders in logging.alarm_emails, and have each address confirm its subscription.",
     },
     Control {
         id: WORKLOAD_S3,

@@ -8,7 +8,9 @@ use crate::addr::Target;
 use crate::aws::AwsError;
 use crate::config::{Environment, ForensicAccount};
 use crate::discover::Scope;
-use crate::plan::existing::{detector_gaps, recorder_gaps, trail_gaps};
+use crate::plan::existing::{
+    detector_gaps, management_gaps, missing_data_events, recorder_gaps, trail_gaps,
+};
 use crate::render::covered_vpcs_of;
 
 use super::controls::{self, CATALOG};
@@ -137,6 +139,10 @@ fn judge(
     match id {
         controls::TRAIL => trail(env, scope, p),
         controls::TRAIL_LOGS => trail_logs(env, scope, target, p),
+        controls::TRAIL_DELIVERY => trail_delivery(env, scope, p),
+        controls::LOG_DELIVERY => log_delivery(env, p),
+        controls::LOGS_LANDING => logs_landing(p, true),
+        controls::ACTIVITY_LOGS_LANDING => logs_landing(p, false),
         controls::GUARDDUTY => match logging.and_then(|l| l.guardduty.as_ref()) {
             None => not_applicable("GuardDuty is turned off in the environment"),
             Some(spec) => match p.detectors.first() {
@@ -382,9 +388,34 @@ fn judge(
                 .filter(|n| found.contains_key(n.as_str()))
                 .cloned()
                 .collect();
+            // Alarms whose topics notify no one reach no one.
+            let unheard: Vec<String> = p
+                .alarm_topics
+                .iter()
+                .filter(|(_, subscribers)| {
+                    subscribers
+                        .as_ref()
+                        .is_none_or(|(confirmed, _)| confirmed.is_empty())
+                })
+                .map(|(topic, subscribers)| match subscribers {
+                    None => format!("{topic} does not exist"),
+                    Some((_, 0)) => format!("{topic} has no subscription"),
+                    Some((_, pending)) => {
+                        format!("{topic} has {pending} subscription(s) waiting for confirmation")
+                    }
+                })
+                .collect();
             match (missing.is_empty(), silent.is_empty()) {
+                (true, true) if !unheard.is_empty() => fail(
+                    format!(
+                        "the alarms reach no one: {} (subscribe responders with \
+                         logging.alarm_emails)",
+                        unheard.join("; ")
+                    ),
+                    evidence,
+                ),
                 (true, true) => pass(
-                    format!("{} alarms notify a topic", expected.len()),
+                    format!("{} alarms notify a subscribed topic", expected.len()),
                     evidence,
                 ),
                 _ => {
@@ -442,6 +473,30 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
         .iter()
         .map(|t| (trail_gaps(spec, organization, t), t))
         .min_by(|(a, ta), (b, tb)| a.len().cmp(&b.len()).then(ta.arn.cmp(&tb.arn)));
+    // A trail such as Control Tower's records every management event, and irready's own
+    // records only the data events it lacks: together they meet the control.
+    let complemented = trails
+        .iter()
+        .filter(|t| management_gaps(spec, organization, t).is_empty())
+        .find_map(|base| {
+            let missing = missing_data_events(spec, base);
+            let others: Vec<_> = trails
+                .iter()
+                .filter(|o| o.arn != base.arn && o.is_logging && o.is_multi_region)
+                .filter(|o| !organization || !spec.organization || o.is_organization)
+                .filter(|o| {
+                    missing
+                        .iter()
+                        .any(|k| o.data_event_types.contains(k.resource_type()))
+                })
+                .collect();
+            let covered = missing.iter().all(|k| {
+                others
+                    .iter()
+                    .any(|o| o.data_event_types.contains(k.resource_type()))
+            });
+            (!missing.is_empty() && covered).then_some((base, others))
+        });
     match best {
         None => fail("no trail", Vec::new()),
         Some((gaps, t)) if gaps.is_empty() => pass(
@@ -451,10 +506,154 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
             ),
             vec![t.arn.clone()],
         ),
+        Some(_) if complemented.is_some() => {
+            let (base, others) = complemented.expect("checked");
+            let names: Vec<&str> = others.iter().map(|o| o.name.as_str()).collect();
+            let mut evidence = vec![base.arn.clone()];
+            evidence.extend(others.iter().map(|o| o.arn.clone()));
+            pass(
+                format!(
+                    "{}: management events, every region, logging, validated, KMS; data events \
+                     recorded by {}",
+                    base.name,
+                    names.join(", ")
+                ),
+                evidence,
+            )
+        }
         Some((gaps, t)) => fail(
             format!("trail {}: {}", t.name, gaps.join("; ")),
             vec![t.arn.clone()],
         ),
+    }
+}
+
+/// The trails that record the organization (multi-region, logging, organization trails
+/// where there is an organization) and what CloudTrail reports of their last deliveries.
+fn trail_delivery(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
+    let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
+        return not_applicable("the trail is turned off in the environment");
+    };
+    let organization = scope.organization.enabled;
+    let trails: Vec<_> = p
+        .trails
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.is_multi_region)
+        .filter(|t| !organization || !spec.organization || t.is_organization)
+        .collect();
+    // A trail that does not log (IR-TRAIL-1) reports the errors of its last deliveries.
+    if trails.is_empty() {
+        return fail("no trail records the organization", Vec::new());
+    }
+    let evidence: Vec<String> = trails.iter().map(|t| t.arn.clone()).collect();
+    let failing: Vec<String> = trails
+        .iter()
+        .filter(|t| !t.delivery_errors.is_empty())
+        .map(|t| format!("trail {}: {}", t.name, t.delivery_errors.join("; ")))
+        .collect();
+    if failing.is_empty() {
+        let names: Vec<&str> = trails.iter().map(|t| t.name.as_str()).collect();
+        pass(
+            format!("{}: last deliveries succeeded", names.join(", ")),
+            evidence,
+        )
+    } else {
+        fail(failing.join(" | "), evidence)
+    }
+}
+
+/// What the delivering services report of their last deliveries here.
+fn log_delivery(env: &Environment, p: &TargetPosture) -> Verdict {
+    if env.logging.is_none() {
+        return not_applicable("logging is turned off in the environment");
+    }
+    let mut checked = Vec::new();
+    let mut failures = Vec::new();
+    for flow_log in &p.flow_logs {
+        checked.push(flow_log.id.clone());
+        if let Some(error) = &flow_log.delivery_error {
+            failures.push(format!(
+                "flow log {} of {}: {error}",
+                flow_log.id, flow_log.resource_id
+            ));
+        }
+    }
+    for association in &p.query_logs {
+        checked.push(association.id.clone());
+        if let Some(error) = &association.error {
+            failures.push(format!(
+                "DNS query logging of {} ({}): {error}",
+                association.vpc_id, association.id
+            ));
+        }
+    }
+    for destination in &p.publishing {
+        checked.push(destination.id.clone());
+        if destination.status != "PUBLISHING" {
+            failures.push(format!(
+                "GuardDuty findings export {} to {}: {}",
+                destination.id,
+                destination.destination_arn.as_deref().unwrap_or("?"),
+                destination.status
+            ));
+        }
+    }
+    for recorder in &p.recorders {
+        checked.push(recorder.name.clone());
+    }
+    failures.extend(p.config_delivery.iter().map(|f| format!("AWS Config {f}")));
+    if checked.is_empty() {
+        return not_applicable("nothing delivers logs here");
+    }
+    if failures.is_empty() {
+        pass(
+            format!("{} deliveries report no error", checked.len()),
+            checked,
+        )
+    } else {
+        fail(failures.join(" | "), checked)
+    }
+}
+
+/// Whether each log delivered into the archive from here, scheduled or driven by
+/// activity, has a recent object.
+fn logs_landing(p: &TargetPosture, scheduled: bool) -> Verdict {
+    let Some(landing) = &p.landing else {
+        return not_applicable("no forensic account: there is no archive to look in");
+    };
+    let landing: Vec<_> = landing
+        .iter()
+        .filter(|l| l.scheduled == scheduled)
+        .collect();
+    if landing.is_empty() {
+        return not_applicable("no such log is delivered into the archive from here");
+    }
+    let evidence: Vec<String> = landing
+        .iter()
+        .map(|l| match &l.found {
+            Some(folder) => format!("s3://{}/{folder}", l.bucket),
+            None => format!("s3://{}/{}", l.bucket, l.prefix),
+        })
+        .collect();
+    let missing: Vec<String> = landing
+        .iter()
+        .filter(|l| l.found.is_none())
+        .map(|l| {
+            format!(
+                "{}: nothing under s3://{}/{}",
+                l.log,
+                l.bucket,
+                l.looked_in.join(" or ")
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        let logs: Vec<&str> = landing.iter().map(|l| l.log.as_str()).collect();
+        pass(format!("recent objects of {}", logs.join(", ")), evidence)
+    } else {
+        fail(missing.join(" | "), evidence)
     }
 }
 

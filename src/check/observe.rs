@@ -9,7 +9,7 @@ use crate::addr::{AccountId, Region, Target};
 use crate::aws::cloudtrail::{self, TrailFact};
 use crate::aws::configservice::{self, RecorderFact};
 use crate::aws::ec2::{self, FlowLogFact, SecurityGroupFact, VpcExposure, VpcFact};
-use crate::aws::guardduty::{self, DetectorFact};
+use crate::aws::guardduty::{self, DetectorFact, PublishingFact};
 use crate::aws::iam::{self, RoleFact};
 use crate::aws::monitoring::{self, AlarmFact};
 use crate::aws::resolver::{self, QueryLogAssociationFact};
@@ -36,12 +36,40 @@ pub struct TargetPosture {
     /// never expires).
     pub log_retention: BTreeMap<String, Option<i32>>,
     pub alarms: Option<Vec<AlarmFact>>,
+    /// Who each topic the alarms notify reaches: confirmed subscriptions and how many
+    /// wait for confirmation (`None` inside: the topic does not exist).
+    pub alarm_topics: BTreeMap<String, Option<(Vec<String>, usize)>>,
     /// The forensic account's home region: the evidence bucket (`Some(None)`: absent).
     pub evidence_bucket: Option<Option<BucketFact>>,
     /// The forensic account's analysis regions: the forensic VPC and what exposes it.
     pub forensic_vpc: Option<Option<(VpcFact, VpcExposure)>>,
     /// The analysis regions: per image, the pinned id and that image's state.
     pub images: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// AWS Config's delivery failures here, as its delivery channel status reports them.
+    pub config_delivery: Vec<String>,
+    /// The findings exports of the detectors here.
+    pub publishing: Vec<PublishingFact>,
+    /// For each log that delivers into irready's archive from here, whether a recent
+    /// object landed under its prefix (read in the forensic account); `None` where not
+    /// read (no forensic account).
+    pub landing: Option<Vec<Landing>>,
+}
+
+/// One log that delivers into irready's archive from a target, and what landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landing {
+    /// What log: `CloudTrail`, `VPC flow logs of vpc-…`, ...
+    pub log: String,
+    /// Whether it delivers on a schedule whatever the activity (the trail's files, Config's
+    /// snapshots), rather than only when there is something to record.
+    pub scheduled: bool,
+    pub bucket: String,
+    /// The prefix up to the date folders (`AWSLogs/<account>/vpcflowlogs/<region>/`).
+    pub prefix: String,
+    /// The newest date folder looked in, with an object found there, if any.
+    pub found: Option<String>,
+    /// The date folders looked in (today's and yesterday's, UTC).
+    pub looked_in: Vec<String>,
 }
 
 /// What to read in a target.
@@ -95,21 +123,190 @@ pub async fn observe(
     sessions: &BTreeMap<AccountId, Result<AccountSession, AwsError>>,
     parallelism: usize,
 ) -> BTreeMap<Target, Result<TargetPosture, AwsError>> {
-    stream::iter(plan_reads(env, scope))
-        .map(|(target, reads)| async move {
-            let posture = match sessions.get(&target.account) {
-                Some(Ok(session)) => read(aws, env, session, &target, reads).await,
-                Some(Err(err)) => Err(err.clone()),
-                None => Err(AwsError::other(
-                    "sts:AssumeRole",
-                    format!("no session for account {}", target.account),
-                )),
+    let mut postures: BTreeMap<Target, Result<TargetPosture, AwsError>> =
+        stream::iter(plan_reads(env, scope))
+            .map(|(target, reads)| async move {
+                let posture = match sessions.get(&target.account) {
+                    Some(Ok(session)) => read(aws, env, session, &target, reads).await,
+                    Some(Err(err)) => Err(err.clone()),
+                    None => Err(AwsError::other(
+                        "sts:AssumeRole",
+                        format!("no session for account {}", target.account),
+                    )),
+                };
+                (target, posture)
+            })
+            .buffer_unordered(parallelism.max(1))
+            .collect()
+            .await;
+    if let Some(forensic) = &scope.forensic_account {
+        if let Some(Ok(session)) = sessions.get(forensic) {
+            landings(aws, env, scope, session, &mut postures, parallelism).await;
+        }
+    }
+    postures
+}
+
+/// Looks, as the forensic account, for a recent object of every log that delivers into
+/// irready's archive from each target: under today's or yesterday's date folder (UTC) of
+/// the log's key layout. A listing that fails makes its target an error.
+async fn landings(
+    aws: &Aws,
+    env: &Environment,
+    scope: &Scope,
+    session: &AccountSession,
+    postures: &mut BTreeMap<Target, Result<TargetPosture, AwsError>>,
+    parallelism: usize,
+) {
+    let home = Target::new(session.account.clone(), env.home_region.clone());
+    let names = ForensicNames::new(env, &home);
+    let own_trail = format!("irready-{}", env.name);
+    // irready's trail delivers every target's events into the archive; a trail made
+    // outside irready that stands for it delivers elsewhere, and is not looked for here.
+    let management = Target::new(
+        scope.organization.management_account.clone(),
+        env.home_region.clone(),
+    );
+    let trail = postures
+        .get(&management)
+        .and_then(|p| p.as_ref().ok())
+        .and_then(|p| p.trails.as_ref())
+        .and_then(|trails| trails.iter().find(|t| t.name == own_trail).cloned());
+    let today = chrono::Utc::now().date_naive();
+    let days = [today, today - chrono::Duration::days(1)];
+    let mut wanted: Vec<(Target, Landing, Vec<String>)> = Vec::new();
+    for (target, posture) in postures.iter() {
+        let Ok(posture) = posture else { continue };
+        if !scope.accounts.contains(&target.account) || !scope.regions.contains(&target.region) {
+            continue;
+        }
+        let (account, region) = (&target.account, &target.region);
+        let archive = &names.log_archive_bucket;
+        let into_archive = |destination: Option<&str>| {
+            destination.is_some_and(|d| {
+                d.trim_start_matches("arn:aws:s3:::")
+                    .split('/')
+                    .next()
+                    .is_some_and(|bucket| bucket == archive)
+            })
+        };
+        let padded = |prefix: &str| -> Vec<String> {
+            days.iter()
+                .map(|d| format!("{prefix}{}/", d.format("%Y/%m/%d")))
+                .collect()
+        };
+        let mut add = |log: String, bucket: &str, prefix: String, folders: Vec<String>| {
+            let scheduled = log == "CloudTrail" || log == "AWS Config";
+            wanted.push((
+                target.clone(),
+                Landing {
+                    log,
+                    scheduled,
+                    bucket: bucket.to_owned(),
+                    prefix,
+                    found: None,
+                    looked_in: Vec::new(),
+                },
+                folders,
+            ));
+        };
+        if let Some(trail) = &trail {
+            let prefix = match (&scope.organization.id, trail.is_organization) {
+                (Some(org), true) => Some(format!("AWSLogs/{org}/{account}/CloudTrail/{region}/")),
+                _ if *account == scope.organization.management_account => {
+                    Some(format!("AWSLogs/{account}/CloudTrail/{region}/"))
+                }
+                _ => None,
             };
-            (target, posture)
+            if let Some(prefix) = prefix {
+                let folders = padded(&prefix);
+                add("CloudTrail".to_owned(), archive, prefix, folders);
+            }
+        }
+        if posture
+            .flow_logs
+            .iter()
+            .any(|f| into_archive(f.destination.as_deref()))
+        {
+            let prefix = format!("AWSLogs/{account}/vpcflowlogs/{region}/");
+            let folders = padded(&prefix);
+            add("VPC flow logs".to_owned(), archive, prefix, folders);
+        }
+        if posture
+            .publishing
+            .iter()
+            .any(|p| into_archive(p.destination_arn.as_deref()))
+        {
+            let prefix = format!("AWSLogs/{account}/GuardDuty/{region}/");
+            let folders = padded(&prefix);
+            add("GuardDuty findings".to_owned(), archive, prefix, folders);
+        }
+        if posture
+            .recorders
+            .iter()
+            .any(|r| r.delivery_bucket.as_deref() == Some(names.config_bucket.as_str()))
+        {
+            // Config does not zero-pad the month and day of its date folders.
+            let prefix = format!("AWSLogs/{account}/Config/{region}/");
+            let folders = days
+                .iter()
+                .map(|d| format!("{prefix}{}/", d.format("%Y/%-m/%-d")))
+                .collect();
+            add(
+                "AWS Config".to_owned(),
+                &names.config_bucket,
+                prefix,
+                folders,
+            );
+        }
+        for association in &posture.query_logs {
+            if into_archive(association.destination.as_deref()) {
+                let vpc = &association.vpc_id;
+                let prefix = format!("AWSLogs/{account}/vpcdnsquerylogs/{vpc}/");
+                let folders = padded(&prefix);
+                add(format!("DNS query logs of {vpc}"), archive, prefix, folders);
+            }
+        }
+    }
+    let region = &env.home_region;
+    let looked: Vec<(Target, Result<Landing, AwsError>)> = stream::iter(wanted)
+        .map(|(target, mut landing, folders)| async move {
+            for folder in &folders {
+                landing.looked_in.push(folder.clone());
+                match s3::any_object_under(aws, session, region, &landing.bucket, folder).await {
+                    Ok(Some(_)) => {
+                        landing.found = Some(folder.clone());
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(err) => return (target, Err(err)),
+                }
+            }
+            (target, Ok(landing))
         })
         .buffer_unordered(parallelism.max(1))
         .collect()
-        .await
+        .await;
+    for (target, landing) in looked {
+        let Some(entry) = postures.get_mut(&target) else {
+            continue;
+        };
+        match (entry.as_mut(), landing) {
+            (Ok(posture), Ok(landing)) => {
+                posture.landing.get_or_insert_with(Vec::new).push(landing);
+            }
+            (Ok(_), Err(err)) => *entry = Err(err),
+            (Err(_), _) => {}
+        }
+    }
+    for (target, posture) in postures.iter_mut() {
+        if let Ok(posture) = posture {
+            if scope.accounts.contains(&target.account) && scope.regions.contains(&target.region) {
+                let landing = posture.landing.get_or_insert_with(Vec::new);
+                landing.sort_by(|a, b| a.log.cmp(&b.log));
+            }
+        }
+    }
 }
 
 async fn read(
@@ -126,7 +323,16 @@ async fn read(
         posture.vpcs = ec2::vpcs(aws, session, region).await?;
         let vpc_ids: BTreeSet<String> = posture.vpcs.iter().map(|v| v.id.clone()).collect();
         posture.detectors = guardduty::detectors(aws, session, region, &none).await?;
+        for detector in &posture.detectors {
+            posture.publishing.extend(
+                guardduty::publishing_destinations(aws, session, region, &detector.id).await?,
+            );
+        }
         posture.recorders = configservice::recorders(aws, session, region, &none).await?;
+        if !posture.recorders.is_empty() {
+            posture.config_delivery =
+                configservice::delivery_failures(aws, session, region).await?;
+        }
         if !vpc_ids.is_empty() {
             posture.flow_logs = ec2::flow_logs(aws, session, region).await?;
             posture.query_logs =
@@ -165,9 +371,20 @@ async fn read(
             }
         }
         posture.trails = Some(trails);
-        posture.alarms = Some(
-            monitoring::alarms(aws, session, region, &format!("irready-{}-", env.name)).await?,
-        );
+        let alarms =
+            monitoring::alarms(aws, session, region, &format!("irready-{}-", env.name)).await?;
+        let topics: BTreeSet<&String> = alarms
+            .iter()
+            .flat_map(|a| &a.actions)
+            .filter(|arn| arn.starts_with("arn:aws:sns:"))
+            .collect();
+        for topic in topics {
+            posture.alarm_topics.insert(
+                topic.clone(),
+                monitoring::topic_subscribers(aws, session, region, topic).await?,
+            );
+        }
+        posture.alarms = Some(alarms);
     }
     if reads.evidence {
         let bucket = ForensicNames::new(env, target).evidence_bucket;
