@@ -15,20 +15,96 @@ use serde_json::Value;
 const DEMO: &str = "environments/demo.yaml";
 const TRAIL_LOG_GROUP: &str = "/aws/controltower/CloudTrailLogs";
 
-/// What Control Tower would leave in the management account: an organization trail that
-/// meets every setting of the demo environment, with its own bucket and log group.
-async fn seed_org_trail(emu: &Emulator) -> String {
-    let s3 = emu.s3(MANAGEMENT, "us-east-1").await;
-    s3.create_bucket()
-        .bucket("aws-controltower-logs-mgmt")
+/// What Control Tower would leave in the management account: an organization trail with
+/// its own bucket, key and log group, made as AWS accepts it (trusted access for
+/// CloudTrail, the bucket and key policies of the CloudTrail user guide, a log role that
+/// trusts CloudTrail), that meets every setting of the demo environment, with or without
+/// data events (Control Tower records none).
+async fn seed_org_trail(emu: &Emulator, data_events: bool) -> String {
+    let org = aws_sdk_organizations::Client::new(&emu.base_config());
+    org.enable_aws_service_access()
+        .service_principal("cloudtrail.amazonaws.com")
         .send()
         .await
         .unwrap();
+    let bucket = "aws-controltower-logs-mgmt";
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{MANAGEMENT}:trail/org-trail");
+    let s3 = emu.s3(MANAGEMENT, "us-east-1").await;
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+    let bucket_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/*"),
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                                            "aws:SourceArn": trail_arn}}},
+        ],
+    });
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(bucket_policy.to_string())
+        .send()
+        .await
+        .unwrap();
+    let kms = aws_sdk_kms::Client::new(&emu.account_config(MANAGEMENT).await);
+    let key_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Admin", "Effect": "Allow",
+             "Principal": {"AWS": format!("arn:aws:iam::{MANAGEMENT}:root")},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "AllowCloudTrailToEncrypt", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "kms:GenerateDataKey*", "Resource": "*",
+             "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn":
+                 format!("arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*")}}},
+            {"Sid": "AllowCloudTrailToDescribe", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "kms:DescribeKey", "Resource": "*"},
+        ],
+    });
+    let key = kms
+        .create_key()
+        .policy(key_policy.to_string())
+        .send()
+        .await
+        .unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_owned();
     let logs = emu
         .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
         .await;
     logs.create_log_group()
         .log_group_name(TRAIL_LOG_GROUP)
+        .send()
+        .await
+        .unwrap();
+    let group_arn = format!("arn:aws:logs:us-east-1:{MANAGEMENT}:log-group:{TRAIL_LOG_GROUP}:*");
+    let iam = emu.iam(MANAGEMENT).await;
+    let trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                       "Action": "sts:AssumeRole"}],
+    });
+    let role = iam
+        .create_role()
+        .role_name("aws-controltower-CloudWatchLogsRole")
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .unwrap();
+    let deliver = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                       "Resource": group_arn}],
+    });
+    iam.put_role_policy()
+        .role_name("aws-controltower-CloudWatchLogsRole")
+        .policy_name("deliver")
+        .policy_document(deliver.to_string())
         .send()
         .await
         .unwrap();
@@ -38,36 +114,31 @@ async fn seed_org_trail(emu: &Emulator) -> String {
     let trail = cloudtrail
         .create_trail()
         .name("org-trail")
-        .s3_bucket_name("aws-controltower-logs-mgmt")
+        .s3_bucket_name(bucket)
         .is_multi_region_trail(true)
         .is_organization_trail(true)
         .include_global_service_events(true)
         .enable_log_file_validation(true)
-        .kms_key_id(format!(
-            "arn:aws:kms:us-east-1:{MANAGEMENT}:key/11111111-2222-3333-4444-555555555555"
-        ))
-        .cloud_watch_logs_log_group_arn(format!(
-            "arn:aws:logs:us-east-1:{MANAGEMENT}:log-group:{TRAIL_LOG_GROUP}:*"
-        ))
-        .cloud_watch_logs_role_arn(format!(
-            "arn:aws:iam::{MANAGEMENT}:role/aws-controltower-CloudWatchLogsRole"
-        ))
+        .kms_key_id(key_arn)
+        .cloud_watch_logs_log_group_arn(group_arn)
+        .cloud_watch_logs_role_arn(role.role().unwrap().arn())
         .send()
         .await
         .unwrap();
     let data =
         |kind: &str, prefix: &str| DataResource::builder().r#type(kind).values(prefix).build();
+    let mut selector = EventSelector::builder()
+        .read_write_type(ReadWriteType::All)
+        .include_management_events(true);
+    if data_events {
+        selector = selector
+            .data_resources(data("AWS::S3::Object", "arn:aws:s3"))
+            .data_resources(data("AWS::Lambda::Function", "arn:aws:lambda"));
+    }
     cloudtrail
         .put_event_selectors()
         .trail_name("org-trail")
-        .event_selectors(
-            EventSelector::builder()
-                .read_write_type(ReadWriteType::All)
-                .include_management_events(true)
-                .data_resources(data("AWS::S3::Object", "arn:aws:s3"))
-                .data_resources(data("AWS::Lambda::Function", "arn:aws:lambda"))
-                .build(),
-        )
+        .event_selectors(selector.build())
         .send()
         .await
         .unwrap();
@@ -208,7 +279,7 @@ async fn existing_resources_are_counted_and_never_duplicated() {
     let emu = Emulator::start();
     let accounts = emu.accounts().await;
     let (prod, dev) = (&accounts["prod-app"], &accounts["dev-app"]);
-    let trail_arn = seed_org_trail(&emu).await;
+    let trail_arn = seed_org_trail(&emu, true).await;
     let detector = seed_detector(&emu, prod).await;
     let (dev_vpc, their_flow_log) = seed_flow_log(&emu, dev).await;
 
@@ -374,4 +445,100 @@ async fn existing_resources_are_counted_and_never_duplicated() {
     let plan = trusting.json();
     assert_eq!(plan["scanned"]["trusted"], true);
     assert!(findings(&plan).is_empty(), "nothing was read to weigh");
+}
+
+/// Control Tower's trail records every management event but no data event: irready does
+/// not record management events a second time. Its own trail records only the data
+/// events, without management events or a log group of its own, and the alarms go on
+/// Control Tower's log group; check counts the two trails together.
+#[tokio::test]
+async fn a_control_tower_trail_is_complemented_with_data_events_only() {
+    let emu = Emulator::start();
+    let trail_arn = seed_org_trail(&emu, false).await;
+
+    let plan = emu.irready(&["plan", "-e", DEMO, "--format", "json"]);
+    plan.expect_code(0);
+    let plan = plan.json();
+    let trail = plan["existing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["control"] == "trail")
+        .expect("the trail is weighed");
+    assert_eq!(trail["resource_id"], trail_arn.as_str());
+    assert_eq!(trail["verdict"]["kind"], "satisfied", "{trail}");
+    let org_logging = stack(&plan, MANAGEMENT, "us-east-1", "irready-demo-org-logging");
+    assert_eq!(logical_ids(org_logging), ["Trail"]);
+
+    emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
+        .expect_code(0);
+
+    let cloudtrail = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudtrail::Client::new)
+        .await;
+    let trails = cloudtrail.describe_trails().send().await.unwrap();
+    let mut names: Vec<&str> = trails
+        .trail_list()
+        .iter()
+        .filter_map(|t| t.name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["irready-demo", "org-trail"]);
+    let ours = trails
+        .trail_list()
+        .iter()
+        .find(|t| t.name() == Some("irready-demo"))
+        .unwrap();
+    assert_eq!(ours.cloud_watch_logs_log_group_arn(), None);
+    let selectors = cloudtrail
+        .get_event_selectors()
+        .trail_name("irready-demo")
+        .send()
+        .await
+        .unwrap();
+    let categories: Vec<String> = selectors
+        .advanced_event_selectors()
+        .iter()
+        .flat_map(|s| s.field_selectors())
+        .filter(|f| f.field() == "eventCategory")
+        .flat_map(|f| f.equals().to_vec())
+        .collect();
+    assert_eq!(categories, ["Data", "Data"], "no management events twice");
+
+    // The alarms' metric filters are on Control Tower's log group.
+    let logs = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
+        .await;
+    let filters = logs
+        .describe_metric_filters()
+        .log_group_name(TRAIL_LOG_GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filters.metric_filters().len(), 15);
+
+    emu.irready(&["plan", "-e", DEMO, "--detailed-exitcode"])
+        .expect_code(0);
+    let check = emu.irready(&[
+        "check",
+        "-e",
+        DEMO,
+        "--control",
+        "IR-TRAIL-1",
+        "--format",
+        "json",
+    ]);
+    let report = check.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for finding in findings {
+        assert_eq!(finding["status"], "pass", "{finding}");
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("data events recorded by irready-demo"),
+            "{finding}"
+        );
+    }
 }

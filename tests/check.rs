@@ -120,6 +120,7 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
     let expected: BTreeSet<&str> = [
         "IR-TRAIL-1",
         "IR-TRAIL-2",
+        "IR-TRAIL-3",
         "IR-GD-1",
         "IR-CONFIG-1",
         "IR-VPC-1",
@@ -160,6 +161,9 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
 
     emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
         .expect_code(0);
+    // Time passes: AWS Config delivers its first snapshot within its delivery frequency,
+    // and the logs-land controls look for it.
+    emu.deliver();
     let after = emu.irready(&["check", "-e", DEMO, "--format", "json"]);
     after.expect_code(0);
     let report = after.json();

@@ -308,7 +308,7 @@ async fn assert_forensic_core(
     let cfg = emu.account_config(forensics).await;
     let s3 = emu.s3(forensics, "us-east-1").await;
     let kms = aws_sdk_kms::Client::new(&cfg);
-    for kind in ["evidence", "logs"] {
+    for kind in ["evidence", "logs", "config"] {
         let bucket = format!("irready-demo-{kind}-{forensics}-us-east-1");
         let versioning = s3
             .get_bucket_versioning()
@@ -325,16 +325,21 @@ async fn assert_forensic_core(
             .get_object_lock_configuration()
             .bucket(&bucket)
             .send()
-            .await
-            .unwrap();
-        let lock = lock.object_lock_configuration().unwrap();
-        let retention = lock.rule().unwrap().default_retention().unwrap();
-        assert_eq!(
-            retention.mode().map(|m| m.as_str()),
-            Some("GOVERNANCE"),
-            "{bucket}"
-        );
-        assert_eq!(retention.days(), Some(365), "{bucket}");
+            .await;
+        if kind == "config" {
+            // AWS Config cannot deliver into a bucket with Object Lock.
+            assert!(lock.is_err(), "{bucket} has no Object Lock: {lock:?}");
+        } else {
+            let lock = lock.unwrap();
+            let lock = lock.object_lock_configuration().unwrap();
+            let retention = lock.rule().unwrap().default_retention().unwrap();
+            assert_eq!(
+                retention.mode().map(|m| m.as_str()),
+                Some("GOVERNANCE"),
+                "{bucket}"
+            );
+            assert_eq!(retention.days(), Some(365), "{bucket}");
+        }
         let encryption = s3
             .get_bucket_encryption()
             .bucket(&bucket)
@@ -405,14 +410,25 @@ async fn assert_forensic_core(
         .send()
         .await
         .unwrap();
-    let policy = policy.policy().unwrap();
-    for (name, id) in accounts {
-        if name != "forensics" {
-            assert!(
-                policy.contains(&format!("arn:aws:iam::{id}:root")),
-                "{name} in the evidence key policy"
-            );
-        }
+    // The organization's accounts are named by its id, not listed: the policy stays the
+    // same size however many accounts join.
+    let policy: Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    let org = emu.organization_id().await;
+    let shares = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "MemberAccountsShareEncryptedSnapshots")
+        .expect("member accounts may use the evidence key");
+    assert_eq!(
+        shares["Condition"]["StringEquals"]["aws:PrincipalOrgID"], org,
+        "{policy}"
+    );
+    for id in accounts.values() {
+        assert!(
+            !policy.to_string().contains(id.as_str()) || id == forensics,
+            "{policy}"
+        );
     }
 }
 
@@ -456,15 +472,44 @@ async fn assert_org_trail(emu: &Emulator, forensics: &str) {
         .send()
         .await
         .unwrap();
-    let data: BTreeSet<&str> = selectors
-        .event_selectors()
+    // Advanced selectors: every management event, and the data events of every object
+    // and function except the objects of irready's own log buckets.
+    let advanced = selectors.advanced_event_selectors();
+    let field = |selector: &aws_sdk_cloudtrail::types::AdvancedEventSelector, name: &str| {
+        selector
+            .field_selectors()
+            .iter()
+            .find(|f| f.field() == name)
+            .cloned()
+    };
+    let category = |s: &&aws_sdk_cloudtrail::types::AdvancedEventSelector| {
+        field(s, "eventCategory").map(|f| f.equals().to_vec())
+    };
+    assert!(advanced
         .iter()
-        .flat_map(|s| s.data_resources())
-        .filter_map(|r| r.r#type())
+        .any(|s| category(&s) == Some(vec!["Management".to_owned()])
+            && field(s, "readOnly").is_none()));
+    let data: BTreeMap<String, Vec<String>> = advanced
+        .iter()
+        .filter(|s| category(s) == Some(vec!["Data".to_owned()]))
+        .map(|s| {
+            let kind = field(s, "resources.type").unwrap().equals()[0].clone();
+            let excluded = field(s, "resources.ARN")
+                .map(|f| f.not_starts_with().to_vec())
+                .unwrap_or_default();
+            (kind, excluded)
+        })
         .collect();
     assert_eq!(
-        data,
-        BTreeSet::from(["AWS::Lambda::Function", "AWS::S3::Object"])
+        data.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["AWS::Lambda::Function", "AWS::S3::Object"]
+    );
+    assert_eq!(
+        data["AWS::S3::Object"],
+        [
+            format!("arn:aws:s3:::irready-demo-logs-{forensics}-us-east-1/"),
+            format!("arn:aws:s3:::irready-demo-config-{forensics}-us-east-1/"),
+        ]
     );
 }
 
@@ -520,17 +565,34 @@ async fn assert_alarms(emu: &Emulator) {
             "{name} goes to the alarms topic"
         );
     }
+    // Someone hears them: the demo's responder is subscribed to the topic.
+    let sns = emu
+        .regional(MANAGEMENT, "us-east-1", aws_sdk_sns::Client::new)
+        .await;
+    let topic = format!("arn:aws:sns:us-east-1:{MANAGEMENT}:irready-demo-alarms");
+    let subscriptions = sns
+        .list_subscriptions_by_topic()
+        .topic_arn(&topic)
+        .send()
+        .await
+        .unwrap();
+    let endpoints: Vec<(&str, &str)> = subscriptions
+        .subscriptions()
+        .iter()
+        .map(|s| (s.protocol().unwrap(), s.endpoint().unwrap()))
+        .collect();
+    assert_eq!(endpoints, [("email", "security-team@example.com")]);
 }
 
-/// The breakglass alerts of one account, read back through EventBridge and SNS in
-/// us-east-1: two enabled rules whose patterns name this account's breakglass role, both
+/// The breakglass alerts of one account and region, read back through EventBridge and
+/// SNS: two enabled rules whose patterns name this account's breakglass role, both
 /// to the alerts topic, which is encrypted and which only EventBridge, for those rules,
 /// may publish to.
-async fn assert_breakglass_alerts(emu: &Emulator, account: &str) {
+async fn assert_breakglass_alerts(emu: &Emulator, account: &str, region: &str) {
     let events = emu
-        .regional(account, "us-east-1", aws_sdk_eventbridge::Client::new)
+        .regional(account, region, aws_sdk_eventbridge::Client::new)
         .await;
-    let topic = format!("arn:aws:sns:us-east-1:{account}:irready-demo-breakglass-alerts");
+    let topic = format!("arn:aws:sns:{region}:{account}:irready-demo-breakglass-alerts");
     let role = format!("arn:aws:iam::{account}:role/irready-breakglass");
     let rules = events
         .list_rules()
@@ -542,10 +604,16 @@ async fn assert_breakglass_alerts(emu: &Emulator, account: &str) {
     let mut patterns = Vec::new();
     for rule in rules.rules() {
         let name = rule.name().unwrap();
+        // AssumeRole is a read-only management event: only a rule in this state sees it.
+        let state = if name.ends_with("-assume-role") {
+            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+        } else {
+            "ENABLED"
+        };
         assert_eq!(
             rule.state().map(|s| s.as_str()),
-            Some("ENABLED"),
-            "{account}: {name}"
+            Some(state),
+            "{account}/{region}: {name}"
         );
         let pattern: Value = serde_json::from_str(rule.event_pattern().unwrap())
             .unwrap_or_else(|e| panic!("{account}: {name}: the pattern is not JSON: {e}"));
@@ -586,7 +654,7 @@ async fn assert_breakglass_alerts(emu: &Emulator, account: &str) {
     );
 
     let sns = emu
-        .regional(account, "us-east-1", aws_sdk_sns::Client::new)
+        .regional(account, region, aws_sdk_sns::Client::new)
         .await;
     let attributes = sns
         .get_topic_attributes()
@@ -663,8 +731,9 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
             "{feature} in {account}/{region}: {enabled:?}"
         );
     }
-    // Findings are exported into the log archive under the account's prefix, encrypted
-    // with the archive's key: its ARN came from the forensic core stack's outputs.
+    // Findings are exported into the log archive (no prefix: GuardDuty adds
+    // AWSLogs/<account>/GuardDuty/<region>/), encrypted with the archive's key: its ARN
+    // came from the forensic core stack's outputs.
     let destinations = guardduty
         .list_publishing_destinations()
         .detector_id(&detectors.detector_ids()[0])
@@ -684,7 +753,7 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
     let bucket_arn = properties.destination_arn().unwrap();
     let forensics = bucket_arn
         .strip_prefix("arn:aws:s3:::irready-demo-logs-")
-        .and_then(|rest| rest.strip_suffix(&format!("-us-east-1/guardduty/{account}")))
+        .and_then(|rest| rest.strip_suffix("-us-east-1"))
         .unwrap_or_else(|| panic!("export into the log archive: {bucket_arn}"));
     let kms = emu
         .regional(forensics, "us-east-1", aws_sdk_kms::Client::new)
@@ -726,11 +795,14 @@ async fn assert_regional_baseline(emu: &Emulator, account: &str, region: &str) -
         status.configuration_recorders_status()[0].recording(),
         "recording in {account}/{region}"
     );
+    // AWS Config delivers into its own bucket: the log archive has Object Lock, which
+    // Config cannot write into.
     let channels = config.describe_delivery_channels().send().await.unwrap();
-    assert!(channels.delivery_channels()[0]
-        .s3_bucket_name()
-        .unwrap()
-        .starts_with("irready-demo-logs-"));
+    assert_eq!(
+        channels.delivery_channels()[0].s3_bucket_name(),
+        Some(format!("irready-demo-config-{forensics}-us-east-1").as_str()),
+        "{account}/{region}"
+    );
 
     let ec2 = emu.ec2(account, region).await;
     let resolver = emu
@@ -829,7 +901,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 25, "{created:?}");
+    assert_eq!(created.len(), 30, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     // The `sift` image exists in us-east-1 only: the plan copies it into eu-west-1.
     let plan_json = plan.json();
@@ -864,7 +936,9 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert_org_trail(&emu, forensics).await;
     assert_alarms(&emu).await;
     for account in accounts.values() {
-        assert_breakglass_alerts(&emu, account).await;
+        for region in ["us-east-1", "eu-west-1"] {
+            assert_breakglass_alerts(&emu, account, region).await;
+        }
     }
     for account in accounts.values() {
         for region in ["us-east-1", "eu-west-1"] {
@@ -891,7 +965,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 25 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 30 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -1041,6 +1115,9 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         expected.insert(format!(
             "{account}/eu-central-1/irready-demo-regional-baseline create"
         ));
+        expected.insert(format!(
+            "{account}/eu-central-1/irready-demo-breakglass-alerts create"
+        ));
     }
     assert_eq!(changing(&plan), expected);
     for stack in plan["stacks"].as_array().unwrap() {
@@ -1072,7 +1149,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     );
     assert!(
         text_plan.stdout.contains(
-            "Plan: 70 to add, 5 to change, 0 to destroy across 11 stacks, 1 image to copy in 5 accounts × 3 regions."
+            "Plan: 103 to add, 5 to change, 0 to destroy across 16 stacks, 1 image to copy in 5 accounts × 3 regions."
         ),
         "{}",
         text_plan.stdout
@@ -1122,7 +1199,7 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 25, "{rendered:?}");
+    assert_eq!(rendered.len(), 30, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -1177,7 +1254,7 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
     ])
     .expect_code(0);
     let deployed = files(applied.path());
-    assert_eq!(deployed.len(), 25);
+    assert_eq!(deployed.len(), 30);
     for file in &deployed {
         let body = std::fs::read_to_string(file).unwrap();
         assert!(!body.contains("known after apply"), "{file:?}");
@@ -1245,7 +1322,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("24 stacks applied, 1 failed"),
+        run.stdout.contains("29 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

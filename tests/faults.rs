@@ -109,7 +109,7 @@ async fn throttling_errors_and_resets_change_nothing_in_the_result() {
             }
         }
     }
-    assert_eq!(stacks, 25);
+    assert_eq!(stacks, 30);
     let west = emu.ec2(&accounts["forensics"], "eu-west-1").await;
     let copies = west
         .describe_images()
@@ -175,7 +175,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
         planned.iter().all(|s| !s.starts_with(refusing.as_str())),
         "{planned:?}"
     );
-    assert_eq!(planned.len(), 25 - 4, "{planned:?}");
+    assert_eq!(planned.len(), 30 - 5, "{planned:?}");
 
     let text = proxy.irready(&["plan", "-e", DEMO]);
     text.expect_code(5);
@@ -190,7 +190,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
     let apply = proxy.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     apply.expect_code(5);
     assert!(
-        apply.stdout.contains("21 stacks applied, 0 failed")
+        apply.stdout.contains("25 stacks applied, 0 failed")
             && apply.stdout.contains("2 targets not planned"),
         "{}",
         apply.stdout

@@ -160,7 +160,7 @@ async fn a_saved_plan_is_applied_only_while_what_it_saw_is_unchanged() {
     assert!(markdown.stdout.contains("```diff\n"));
     let json = emu.irready(&["show", &plan_file, "--format", "json", "--offline"]);
     json.expect_code(0);
-    assert_eq!(json.json()["format_version"], 4);
+    assert_eq!(json.json()["format_version"], 5);
 
     // --skip-stale applies the fresh stack and reports the stale one.
     let run = emu.irready(&["apply", &plan_file, "--auto-approve", "--skip-stale"]);
@@ -209,7 +209,7 @@ async fn a_hand_edited_or_foreign_version_plan_is_refused() {
 
     std::fs::write(
         plan_file,
-        original.replacen("\"format_version\": 4", "\"format_version\": 1", 1),
+        original.replacen("\"format_version\": 5", "\"format_version\": 1", 1),
     )
     .unwrap();
     let run = emu.irready(&["show", plan_file, "--offline"]);
@@ -385,14 +385,17 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
     for expected in [
         format!("{at} EvidenceBucket AWS::S3::Bucket {evidence}"),
         format!("{at} LogArchiveBucket AWS::S3::Bucket {logs}"),
+        format!("{at} ConfigBucket AWS::S3::Bucket irready-small-config-{forensics}-us-east-1"),
+        format!("{at} AccessLogBucket AWS::S3::Bucket irready-small-access-{forensics}-us-east-1"),
         format!("{at} FlowLogGroup AWS::Logs::LogGroup /irready/small/forensic-vpc/flow-logs"),
+        format!("{at} QueryLogGroup AWS::Logs::LogGroup /irready/small/forensic-vpc/dns-queries"),
     ] {
         assert!(listed.contains(&expected), "{expected} in {listed:?}");
     }
     assert_eq!(
         listed.len(),
-        5,
-        "two buckets, two keys, the flow log group: {listed:?}"
+        8,
+        "four buckets, two keys, the flow and DNS query log groups: {listed:?}"
     );
 
     // Exactly the retained resources stay.
@@ -404,7 +407,7 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
         .regional(forensics, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
         .await;
     let groups = logs_client.describe_log_groups().send().await.unwrap();
-    assert_eq!(groups.log_groups().len(), 1);
+    assert_eq!(groups.log_groups().len(), 2);
     let kms = emu
         .regional(forensics, "us-east-1", aws_sdk_kms::Client::new)
         .await;
@@ -497,7 +500,9 @@ async fn applying_again_after_destroy_takes_the_retained_evidence_back_into_its_
         ),
         "<= import FlowLogGroup AWS::Logs::LogGroup (/irready/small/forensic-vpc/flow-logs)"
             .to_owned(),
-        "3 to import".to_owned(),
+        "<= import QueryLogGroup AWS::Logs::LogGroup (/irready/small/forensic-vpc/dns-queries)"
+            .to_owned(),
+        "6 to import".to_owned(),
     ] {
         assert!(
             core.stdout.contains(&expected),
@@ -513,9 +518,15 @@ async fn applying_again_after_destroy_takes_the_retained_evidence_back_into_its_
         .find(|s| s["addr"]["stack"] == "irready-small-forensic-core")
         .unwrap();
     assert_eq!(stack["action"], "create");
+    let import = stack["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["logical_id"] == "EvidenceBucket")
+        .expect("the evidence bucket is imported");
     assert_eq!(
-        stack["imports"][0],
-        serde_json::json!({
+        import,
+        &serde_json::json!({
             "logical_id": "EvidenceBucket",
             "resource_type": "AWS::S3::Bucket",
             "identifier": {"BucketName": evidence}

@@ -157,6 +157,8 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     assert_eq!(
         buckets,
         [
+            format!("irready-tabletop-access-{forensics}-us-east-1"),
+            format!("irready-tabletop-config-{forensics}-us-east-1"),
             format!("irready-tabletop-evidence-{forensics}-us-east-1"),
             format!("irready-tabletop-logs-{forensics}-us-east-1"),
         ]
@@ -164,8 +166,9 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     let logs = emu
         .regional(forensics, "us-east-1", aws_sdk_cloudwatchlogs::Client::new)
         .await;
+    // The forensic VPC's flow logs and DNS query logs.
     let groups = logs.describe_log_groups().send().await.unwrap();
-    assert_eq!(groups.log_groups().len(), 1);
+    assert_eq!(groups.log_groups().len(), 2);
 }
 
 #[tokio::test]

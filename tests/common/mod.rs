@@ -69,6 +69,22 @@ impl Emulator {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
+    /// Runs one round of every log delivery (`POST /_irready/deliver`), as time passing
+    /// on AWS would, and returns the emulator's report of each.
+    pub fn deliver(&self) -> serde_json::Value {
+        let out = Command::new(repo().join("scripts/emulator"))
+            .args(["deliver", "--port", &self.port.to_string()])
+            .env("IRREADY_EMULATOR_STATE", self.state.path())
+            .output()
+            .expect("scripts/emulator runs");
+        assert!(
+            out.status.success(),
+            "deliver failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("the delivery report is JSON")
+    }
+
     /// Runs the irready binary against this emulator.
     pub fn irready(&self, args: &[&str]) -> Run {
         run_irready(args, Some(&self.url))
@@ -116,6 +132,20 @@ impl Emulator {
             .iter()
             .map(|a| (a.name().unwrap().to_owned(), a.id().unwrap().to_owned()))
             .collect()
+    }
+
+    /// The id of the seeded organization (`o-...`).
+    pub async fn organization_id(&self) -> String {
+        let org = aws_sdk_organizations::Client::new(&self.base_config());
+        let out = org
+            .describe_organization()
+            .send()
+            .await
+            .expect("describe organization");
+        out.organization()
+            .and_then(|o| o.id())
+            .expect("an organization id")
+            .to_owned()
     }
 
     pub async fn ec2(&self, account: &str, region: &str) -> aws_sdk_ec2::Client {
