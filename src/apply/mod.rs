@@ -154,6 +154,48 @@ async fn enable_trusted_access(
     results
 }
 
+/// The gates a plan passes before apply carries it out, as the caller chose them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gates {
+    /// Apply changes that remove or replace a bucket, log group, key or trail.
+    pub allow_data_loss: bool,
+}
+
+/// Why apply refused a plan: nothing was applied.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error(
+        "the plan loses data ({0}): nothing was applied; review the data-safety section \
+         and pass --allow-data-loss to apply it"
+    )]
+    DataLoss(String),
+}
+
+/// A plan that passed apply's safety gates. [`apply`] takes nothing else, so that every
+/// caller (the CLI, destroy, a scheduled job) gets the gates.
+#[derive(Debug, Clone, Copy)]
+pub struct Approved<'a>(&'a Plan);
+
+impl<'a> Approved<'a> {
+    /// Passes `plan` through the gates: a data loss needs `allow_data_loss`.
+    pub fn new(plan: &'a Plan, gates: Gates) -> Result<Self, Refused> {
+        if plan.has_data_loss() && !gates.allow_data_loss {
+            let losses: Vec<String> = plan
+                .hazards
+                .iter()
+                .filter(|h| h.kind.is_data_loss())
+                .map(|h| format!("{} {}", h.addr, h.logical_id))
+                .collect();
+            return Err(Refused::DataLoss(losses.join(", ")));
+        }
+        Ok(Self(plan))
+    }
+
+    pub fn plan(&self) -> &'a Plan {
+        self.0
+    }
+}
+
 /// Gives the session that acts in an account.
 pub trait Sessions: Sync {
     fn session(&self, account: &AccountId) -> Option<AccountSession>;
@@ -197,10 +239,11 @@ fn dependencies(plan: &Plan) -> BTreeMap<StackAddr, BTreeSet<StackAddr>> {
 pub async fn apply(
     aws: &Aws,
     sessions: &dyn Sessions,
-    plan: &Plan,
+    approved: Approved<'_>,
     options: &ApplyOptions,
     progress: &dyn Progress,
 ) -> ApplyReport {
+    let plan = approved.plan();
     let deps = dependencies(plan);
     let by_addr: BTreeMap<&StackAddr, &StackPlan> =
         plan.stacks.iter().map(|s| (&s.addr, s)).collect();
@@ -1000,6 +1043,31 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_loses_data_is_refused_unless_allowed() {
+        let core = addr("111111111111", "us-east-1", "core");
+        let mut losing = plan(vec![stack(&core, StackAction::Update, &[])]);
+        assert!(Approved::new(&losing, Gates::default()).is_ok());
+        losing.hazards.push(crate::plan::Hazard {
+            addr: core.clone(),
+            logical_id: "EvidenceBucket".to_owned(),
+            resource_type: "AWS::S3::Bucket".to_owned(),
+            kind: crate::plan::HazardKind::DataLoss {
+                action: ResourceAction::Replace,
+                retained: true,
+            },
+        });
+        let refused = Approved::new(&losing, Gates::default()).expect_err("refused");
+        assert!(
+            refused.to_string().contains(&format!("{core} EvidenceBucket")),
+            "{refused}"
+        );
+        let allowed = Gates {
+            allow_data_loss: true,
+        };
+        assert!(Approved::new(&losing, allowed).is_ok());
+    }
+
+    #[test]
     fn creates_wait_for_their_dependencies_across_accounts() {
         let core = addr("111111111111", "us-east-1", "core");
         let east = addr("222222222222", "us-east-1", "baseline");
@@ -1024,6 +1092,96 @@ mod tests {
         ]));
         assert_eq!(deps.len(), 1);
         assert!(deps[&east].is_empty());
+    }
+
+    /// `matches_plan` on plain values: planned changes as `(logical id, action)`, the
+    /// change set's as `(logical id, action, replacement)`, and whether it must pass.
+    fn check(
+        planned: &[(&str, ResourceAction)],
+        imports: &[&str],
+        changes: &[(&str, &str, Option<&str>)],
+    ) -> Result<(), String> {
+        let expected: Vec<ResourceChange> = planned
+            .iter()
+            .map(|(id, action)| ResourceChange {
+                logical_id: (*id).to_owned(),
+                resource_type: "AWS::S3::Bucket".to_owned(),
+                action: *action,
+                properties: Vec::new(),
+                data_bearing: false,
+            })
+            .collect();
+        let imports: Vec<ResourceImport> = imports
+            .iter()
+            .map(|id| ResourceImport {
+                logical_id: (*id).to_owned(),
+                resource_type: "AWS::S3::Bucket".to_owned(),
+                identifier: BTreeMap::new(),
+            })
+            .collect();
+        let change_set = ChangeSetState {
+            id: "cs".to_owned(),
+            status: "CREATE_COMPLETE".to_owned(),
+            status_reason: None,
+            changes: changes
+                .iter()
+                .map(|(id, action, replacement)| crate::aws::cfn::ChangeSetChange {
+                    logical_id: (*id).to_owned(),
+                    resource_type: "AWS::S3::Bucket".to_owned(),
+                    action: (*action).to_owned(),
+                    replacement: replacement.map(str::to_owned),
+                })
+                .collect(),
+        };
+        matches_plan(&expected, &imports, &change_set)
+    }
+
+    #[test]
+    fn a_change_set_is_executed_only_when_it_is_what_was_reviewed() {
+        use ResourceAction::{Add, Modify, Remove, Replace};
+        type Case<'a> = (
+            &'a str,
+            &'a [(&'a str, ResourceAction)],
+            &'a [&'a str],
+            &'a [(&'a str, &'a str, Option<&'a str>)],
+            Option<&'a str>,
+        );
+        let cases: &[Case] = &[
+            ("as planned", &[("A", Add), ("B", Modify), ("C", Remove)], &[],
+             &[("A", "Add", None), ("B", "Modify", Some("False")), ("C", "Remove", None)], None),
+            ("dynamic counts as modify", &[("B", Modify)], &[], &[("B", "Dynamic", None)], None),
+            ("an unplanned addition", &[("A", Add)], &[],
+             &[("A", "Add", None), ("X", "Add", None)], Some("Add X (plan: no change)")),
+            ("an unplanned removal", &[], &[], &[("X", "Remove", None)],
+             Some("Remove X (plan: no change)")),
+            ("a modify that replaces", &[("B", Modify)], &[],
+             &[("B", "Modify", Some("True"))], Some("Modify B (plan: modify)")),
+            ("a planned change missing", &[("A", Add), ("B", Modify)], &[],
+             &[("A", "Add", None)], Some("B: planned modify but absent from the change set")),
+            ("another action than planned", &[("A", Modify)], &[], &[("A", "Remove", None)],
+             Some("Remove A (plan: modify)")),
+            ("a planned replacement", &[("B", Replace)], &[],
+             &[("B", "Modify", Some("True"))], None),
+            ("a replacement's dependents may change", &[("B", Replace)], &[],
+             &[("B", "Modify", Some("True")), ("P", "Modify", None)], None),
+            ("without a replacement they may not", &[("B", Modify)], &[],
+             &[("B", "Modify", None), ("P", "Modify", None)], Some("Modify P (plan: no change)")),
+            ("a planned import", &[], &["E"], &[("E", "Import", None)], None),
+            ("an unplanned import", &[], &[], &[("E", "Import", None)],
+             Some("Import E (plan: no change)")),
+            ("a planned import missing", &[], &["E"], &[],
+             Some("E: planned import but absent from the change set")),
+        ];
+        for (name, planned, imports, changes, problem) in cases {
+            let result = check(planned, imports, changes);
+            match problem {
+                None => assert_eq!(result, Ok(()), "{name}"),
+                Some(problem) => {
+                    let err = result.expect_err(name);
+                    assert!(err.contains(problem), "{name}: {err}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -193,19 +193,12 @@ async fn execute(
         args.aws.print_stats(aws);
         return Ok(ExitCode::of_plan(plan, false, false));
     }
-    if plan.has_data_loss() && !args.allow_data_loss {
-        let losses: Vec<String> = plan
-            .hazards
-            .iter()
-            .filter(|h| h.kind.is_data_loss())
-            .map(|h| format!("{} {}", h.addr, h.logical_id))
-            .collect();
-        anyhow::bail!(
-            "the plan loses data ({}): nothing was applied; review the data-safety section \
-             and pass --allow-data-loss to apply it",
-            losses.join(", ")
-        );
-    }
+    let approved = apply::Approved::new(
+        plan,
+        apply::Gates {
+            allow_data_loss: args.allow_data_loss,
+        },
+    )?;
     if !args.auto_approve && !confirm()? {
         eprintln!("Apply cancelled.");
         return Ok(ExitCode::Error);
@@ -217,7 +210,7 @@ async fn execute(
         parallelism: args.aws.parallelism.into(),
         stack_timeout: Duration::from_secs(args.stack_timeout * 60),
     };
-    let report = apply::apply(aws, discovery, plan, &options, progress.as_ref()).await;
+    let report = apply::apply(aws, discovery, approved, &options, progress.as_ref()).await;
     drop(progress);
 
     for access in &report.trusted_access {

@@ -241,7 +241,15 @@ pub(super) async fn destroy(
         progress.as_ref(),
     )
     .await;
-    let report = apply::apply(aws, &destroy.discovery, plan, &options, progress.as_ref()).await;
+    // Removing every stack is what destroy was asked for: the data-bearing resources stay
+    // (DeletionPolicy: Retain) and are listed; the gate lets the removals through.
+    let approved = apply::Approved::new(
+        plan,
+        apply::Gates {
+            allow_data_loss: true,
+        },
+    )?;
+    let report = apply::apply(aws, &destroy.discovery, approved, &options, progress.as_ref()).await;
     drop(progress);
     let restore_failed = restored.iter().filter(|r| r.outcome.is_failure()).count();
     for result in &restored {
