@@ -1017,16 +1017,16 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         !calls.contains_key("CloudFormation:GetTemplate"),
         "{calls:?}"
     );
-    // Beyond the organization, the caller and the roles: the stacks, and the analysis
+    // Beyond the organization, the caller and the roles: the stacks, the analysis
     // images (a lookup per image and one for copies, in the forensic account's two
-    // analysis regions).
+    // analysis regions) and the availability zones of those two regions.
     let per_target: u64 = calls
         .iter()
         .filter(|(op, _)| !op.starts_with("Organizations:") && !op.starts_with("sts:"))
         .filter(|(op, _)| !op.starts_with("STS:"))
         .map(|(_, n)| n)
         .sum();
-    assert_eq!(per_target, 10 + 6, "{calls:?}");
+    assert_eq!(per_target, 10 + 6 + 2, "{calls:?}");
     assert!(
         trusting
             .stdout
