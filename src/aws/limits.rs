@@ -30,7 +30,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Defaults measured with `scripts/bench` (see the README's performance section).
+    /// Defaults measured with `scripts/bench` (see docs/performance.md).
     pub const DEFAULT: Self = Self {
         global: 32,
         per_account: 8,
