@@ -8,9 +8,10 @@ use tracing_subscriber::EnvFilter;
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let level = match cli.verbose {
-        // A role that cannot be assumed is reported once per target in the plan: the
-        // SDK's own warning about it would only repeat it.
-        0 => "warn,aws_config::sts::assume_role=error",
+        // A role that cannot be assumed is reported once per target in the plan, and a
+        // missing credential or endpoint in one line: the SDK's own warnings about them
+        // (every provider of the chain it tried, raw HTTP responses) only with -v.
+        0 => "warn,aws_config=error,aws_runtime=error,aws_smithy_runtime=error,aws_smithy_http_client=error",
         1 => "info",
         _ => "debug",
     };

@@ -306,6 +306,7 @@ async fn an_account_whose_role_cannot_be_assumed_is_an_error_and_the_others_are_
             server_error: 0.0,
             reset: 0.0,
             deny_assume_role: &[prod],
+            expired_token: false,
         },
     );
     let run = proxy.irready(&[

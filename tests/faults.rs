@@ -67,6 +67,7 @@ async fn throttling_errors_and_resets_change_nothing_in_the_result() {
             server_error: 0.05,
             reset: 0.02,
             deny_assume_role: &[],
+            expired_token: false,
         },
     );
 
@@ -139,6 +140,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
             server_error: 0.0,
             reset: 0.0,
             deny_assume_role: &[&refusing],
+            expired_token: false,
         },
     );
 

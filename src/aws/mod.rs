@@ -81,6 +81,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub enum ErrorKind {
     Throttled,
     AccessDenied,
+    /// No credentials, or credentials AWS does not accept (expired, unknown, malformed).
+    Credentials,
     NotFound,
     Invalid,
     Unreachable,
@@ -102,10 +104,17 @@ impl ErrorKind {
                 | "AccessDeniedException"
                 | "UnauthorizedOperation"
                 | "AuthFailure"
-                | "InvalidClientTokenId"
-                | "ExpiredToken"
                 | "OptInRequired",
             ) => ErrorKind::AccessDenied,
+            Some(
+                "ExpiredToken"
+                | "ExpiredTokenException"
+                | "RequestExpired"
+                | "InvalidClientTokenId"
+                | "UnrecognizedClientException"
+                | "SignatureDoesNotMatch"
+                | "IncompleteSignature",
+            ) => ErrorKind::Credentials,
             Some(c) if c.contains("NotFound") || c.starts_with("NoSuch") => ErrorKind::NotFound,
             Some(c) if c.contains("Validation") || c.starts_with("Invalid") => ErrorKind::Invalid,
             Some(_) => ErrorKind::Other,
@@ -131,7 +140,30 @@ impl AwsError {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let code = err.code().map(str::to_owned);
+        tracing::debug!(operation, error = %DisplayErrorContext(&err), "AWS call failed");
+        if code.is_none() {
+            if let Some((kind, message)) = unreached(&err) {
+                // The SDK's whole account of it, for `-v`; the error itself says in one
+                // line what is wrong and what to do.
+                tracing::info!(operation, error = %DisplayErrorContext(&err), "{message}");
+                return Self {
+                    operation,
+                    kind,
+                    code: None,
+                    message,
+                };
+            }
+        }
         let kind = ErrorKind::of_code(code.as_deref());
+        if let (ErrorKind::Credentials, Some(code)) = (kind, code.as_deref()) {
+            tracing::info!(operation, error = %DisplayErrorContext(&err), "credentials refused");
+            return Self {
+                operation,
+                kind,
+                code: Some(code.to_owned()),
+                message: rejected_credentials(code),
+            };
+        }
         let message = match err.message() {
             Some(m) => match &code {
                 Some(c) => format!("{c}: {m}"),
@@ -158,6 +190,61 @@ impl AwsError {
 }
 
 pub type AwsResult<T> = Result<T, AwsError>;
+
+/// What to do without credentials.
+const NO_CREDENTIALS: &str = "no AWS credentials found: set AWS_PROFILE (or --profile), run \
+     `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+
+/// A call that reached no service, in one line a person can act on: no credentials, or no
+/// connection to the endpoint. `None` when the cause is something else.
+fn unreached(err: &(dyn std::error::Error + 'static)) -> Option<(ErrorKind, String)> {
+    use aws_credential_types::provider::error::CredentialsError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    let mut source = Some(err);
+    while let Some(current) = source {
+        if let Some(credentials) = current.downcast_ref::<CredentialsError>() {
+            let message = match credentials {
+                CredentialsError::ProviderTimedOut(_) => {
+                    format!("{NO_CREDENTIALS} (the credential provider did not answer in time)")
+                }
+                _ => NO_CREDENTIALS.to_owned(),
+            };
+            return Some((ErrorKind::Credentials, message));
+        }
+        if let Some(connector) = current.downcast_ref::<ConnectorError>() {
+            let what = if connector.is_timeout() {
+                "the AWS endpoint did not answer in time"
+            } else {
+                "cannot connect to the AWS endpoint"
+            };
+            if connector.is_timeout() || connector.is_io() {
+                return Some((
+                    ErrorKind::Unreachable,
+                    format!(
+                        "{what}: check the network, and --endpoint-url or AWS_ENDPOINT_URL if \
+                         set (run with -v for the details)"
+                    ),
+                ));
+            }
+        }
+        source = current.source();
+    }
+    None
+}
+
+/// Credentials AWS refused, in one line a person can act on.
+fn rejected_credentials(code: &str) -> String {
+    match code {
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => format!(
+            "the AWS credentials have expired ({code}): refresh them (`aws sso login`, or new \
+             session credentials) and run again"
+        ),
+        _ => format!(
+            "AWS does not accept these credentials ({code}): check AWS_PROFILE and \
+             AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN"
+        ),
+    }
+}
 
 /// Counts the AWS calls a run makes, by `service:Operation`, and the HTTP attempts
 /// (retries included). Read by `--stats` and the benchmark.

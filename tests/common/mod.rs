@@ -254,17 +254,26 @@ impl Run {
 }
 
 pub fn run_irready(args: &[&str], endpoint: Option<&str>) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = irready_command(args, endpoint)
-        .output()
-        .expect("irready runs");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    Run::of(
+        irready_command(args, endpoint)
+            .output()
+            .expect("irready runs"),
+    )
+}
+
+impl Run {
+    /// The exit code and output of a finished process.
+    pub fn of(output: Output) -> Self {
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = output;
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
     }
 }
 
@@ -323,6 +332,8 @@ pub struct Faults<'a> {
     pub server_error: f64,
     pub reset: f64,
     pub deny_assume_role: &'a [&'a str],
+    /// Every request answered with ExpiredToken.
+    pub expired_token: bool,
 }
 
 impl FaultProxy {
@@ -343,6 +354,9 @@ impl FaultProxy {
         ]);
         for account in faults.deny_assume_role {
             command.args(["--deny-assume-role", account]);
+        }
+        if faults.expired_token {
+            command.arg("--expired-token");
         }
         let mut child = command
             .stdout(Stdio::piped())
