@@ -39,18 +39,25 @@ _MODULES = tuple(
         "route53resolver",
         "s3",
         "s3_bucket_policy",
-        "s3_logging",
         "s3_xml_roots",
         "sns",
         "wafv2_logging",
         # Log delivery checks wrap the service backends' methods the modules
         # above install (guardduty's publishing destinations, cloudtrail's
-        # StartLogging), so they come last.
+        # StartLogging, the API Gateway v2 UpdateStage and the CloudFormation
+        # types of apigateway_account and wafv2_logging), so they come last.
         "delivery_cloudtrail",
         "delivery_config",
         "delivery_flowlogs",
         "delivery_guardduty",
         "delivery_resolver",
+        # The workloads' own logs (irready's workload-logging component).
+        "delivery_apigateway",
+        "delivery_cloudfront",
+        "delivery_elb",
+        "delivery_redshift",
+        "delivery_s3_access",
+        "delivery_waf",
     )
 )
 

@@ -18,6 +18,12 @@ share, all of it working on moto's own backends:
 - writing a log object through moto's S3 backend, with the encryption the
   bucket's default encryption (or the service) applies and the bucket's Object
   Lock default retention, as S3 would;
+- a bucket's Object Ownership and ACL grants, for the deliveries that S3 ACLs
+  still govern (S3 server access logs through the log delivery group,
+  CloudFront standard logs through the awslogsdelivery account);
+- the CloudWatch Logs side of vended logs (WAF, HTTP API access logs): the
+  log group resource policy for delivery.logs.amazonaws.com that AWS adds
+  when logging is set up, its evaluation, and writing a log event;
 - the registry of periodic deliveries that ``POST /_irready/deliver``
   (``delivery_front.py``) runs, each re-evaluating the current policies.
 
@@ -187,6 +193,42 @@ def default_encryption(bucket: FakeBucket) -> Encryption:
     default = rule.get("ApplyServerSideEncryptionByDefault") or {}
     bucket_key = str(rule.get("BucketKeyEnabled", "false")).lower() == "true"
     return Encryption(default.get("SSEAlgorithm"), default.get("KMSMasterKeyID"), bucket_key)
+
+
+def object_ownership(bucket: FakeBucket) -> str:
+    """The bucket's S3 Object Ownership setting.
+
+    A bucket moto created without one reads as ``BucketOwnerEnforced``: "By
+    default, Object Ownership is set to the Bucket owner enforced setting and
+    all ACLs are disabled" (Amazon S3 user guide, "Controlling ownership of
+    objects and disabling ACLs for your bucket",
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html),
+    which is what a bucket created today gets.
+    """
+    rule = bucket.ownership_rule
+    if isinstance(rule, Mapping):
+        rule = rule.get("ObjectOwnership")
+    return str(rule) if rule else "BucketOwnerEnforced"
+
+
+def acls_enabled(bucket: FakeBucket) -> bool:
+    """Whether the bucket's ACLs affect permissions (anything but BucketOwnerEnforced)."""
+    return object_ownership(bucket) != "BucketOwnerEnforced"
+
+
+def acl_permissions(bucket: FakeBucket, uri: str | None = None, canonical_id: str | None = None) -> set[str]:
+    """The permissions the bucket ACL grants a group (by URI) or a canonical user (by id).
+
+    Empty when ACLs are disabled: they then "no longer affect permissions".
+    """
+    if not acls_enabled(bucket) or bucket.acl is None:
+        return set()
+    granted: set[str] = set()
+    for grant in bucket.acl.grants:
+        for grantee in grant.grantees:
+            if (uri and grantee.uri == uri) or (canonical_id and grantee.id == canonical_id):
+                granted.update(grant.permissions if isinstance(grant.permissions, list) else [grant.permissions])
+    return granted
 
 
 # --------------------------------------------------------------------------
@@ -474,6 +516,115 @@ def put_object(bucket: FakeBucket, key: str, body: bytes, encryption: Encryption
 
 def object_exists(bucket: FakeBucket, key: str) -> bool:
     return key in bucket.keys
+
+
+# --------------------------------------------------------------------------
+# CloudWatch Logs destinations of vended logs
+# --------------------------------------------------------------------------
+
+# The principal, and the resource policy AWS creates or extends, when a service
+# on the vended-logs infrastructure (WAF, API Gateway HTTP API access logs)
+# starts sending logs to a log group (CloudWatch Logs user guide, "Enabling
+# logging from AWS services", "Logs sent to CloudWatch Logs",
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html#AWS-logs-infrastructure-CWL):
+# "If the log group currently does not have a resource policy, ... AWS
+# automatically creates the following policy ... If the log group does have a
+# resource policy but that policy doesn't contain the statement shown in the
+# previous policy, ... that statement is appended".
+LOG_DELIVERY = "delivery.logs.amazonaws.com"
+VENDED_LOGS_POLICY = "AWSLogDeliveryWrite20150319"
+
+
+def log_group_parts(arn: str | None) -> tuple[str, str, str] | None:
+    """(account, region, name) of ``arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]``."""
+    parts = (arn or "").split(":")
+    if len(parts) < 7 or parts[0] != "arn" or parts[2] != "logs" or parts[5] != "log-group" or not parts[6]:
+        return None
+    return parts[4], parts[3], parts[6]
+
+
+def log_group_exists(account: str, region: str, name: str) -> bool:
+    from moto.logs.models import logs_backends
+
+    return account in logs_backends and name in logs_backends[account][region].groups
+
+
+def vended_logs_checks(account: str, region: str, group: str, stream: str) -> list[Check]:
+    """delivery.logs' CreateLogStream and PutLogEvents, judged by the Region's resource policies.
+
+    CloudWatch Logs resource policies belong to the account and Region; a
+    request is allowed when one of them allows it and none denies it.
+    """
+    from moto.logs.models import logs_backends
+
+    documents = [p.policy_document for p in logs_backends[account][region].resource_policies.values()]
+    stream_arn = f"arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{stream}"
+    context = source_context(LOG_DELIVERY, account, f"arn:aws:logs:{region}:{account}:*")
+    return [
+        IdentityCheck(
+            f"CloudWatch Logs resource policies of {account}/{region}",
+            Request(Principal.service(LOG_DELIVERY), action, stream_arn, context),
+            documents,
+        )
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents")
+    ]
+
+
+def ensure_vended_logs_policy(account: str, region: str, group: str) -> Check | None:
+    """Add the delivery statement for ``group`` as AWS does; None, or the check still refused.
+
+    The statement goes into the ``AWSLogDeliveryWrite20150319`` resource
+    policy (created when missing); an explicit Deny elsewhere still refuses.
+    The 5,120-character policy limit and the ``/aws/vendedlogs/*`` fallback
+    AWS applies near it are not emulated.
+    """
+    from moto.logs.models import logs_backends
+
+    if first_denied(vended_logs_checks(account, region, group, "probe")) is None:
+        return None
+    backend = logs_backends[account][region]
+    resource = f"arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:*"
+    existing = backend.resource_policies.get(VENDED_LOGS_POLICY)
+    document = json.loads(existing.policy_document) if existing else {"Version": "2012-10-17", "Statement": []}
+    statements = document.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    statement = next((s for s in statements if s.get("Sid") == VENDED_LOGS_POLICY), None)
+    if statement is None:
+        statement = {
+            "Sid": VENDED_LOGS_POLICY,
+            "Effect": "Allow",
+            "Principal": {"Service": [LOG_DELIVERY]},
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [],
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": [account]},
+                "ArnLike": {"aws:SourceArn": [f"arn:aws:logs:{region}:{account}:*"]},
+            },
+        }
+        statements.append(statement)
+    resources = statement.get("Resource") or []
+    if isinstance(resources, str):
+        resources = [resources]
+    if resource not in resources:
+        resources.append(resource)
+    statement["Resource"] = resources
+    document["Statement"] = statements
+    try:
+        backend.put_resource_policy(VENDED_LOGS_POLICY, json.dumps(document))
+    except Exception as error:  # noqa: BLE001 - moto's LimitExceededException (10 policies per Region)
+        LOG.warning("could not add the vended-logs resource policy: %r", error)
+    return first_denied(vended_logs_checks(account, region, group, "probe"))
+
+
+def write_log_event(account: str, region: str, group: str, stream: str, message: str, moment: datetime.datetime) -> None:
+    """One event into ``group``/``stream`` through moto's CloudWatch Logs backend (stream made if missing)."""
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[account][region]
+    if stream not in backend.groups[group].streams:
+        backend.create_log_stream(group, stream)
+    backend.put_log_events(group, stream, [{"timestamp": int(moment.timestamp() * 1000), "message": message}])
 
 
 # --------------------------------------------------------------------------

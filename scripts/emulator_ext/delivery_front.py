@@ -1,8 +1,9 @@
 """``POST /_irready/deliver``: advance time by one round of log deliveries.
 
-On AWS, CloudTrail, VPC flow logs, AWS Config, GuardDuty and Route 53 Resolver
-deliver logs continuously, and a bucket or key policy changed out of band shows
-as a failed delivery minutes later. moto delivers nothing. This WSGI front, in
+On AWS, CloudTrail, VPC flow logs, AWS Config, GuardDuty, Route 53 Resolver
+and the workloads' own logs (load balancers, S3 server access logs, Redshift,
+CloudFront, WAF, API Gateway) deliver continuously, and a bucket, key or log
+group policy changed out of band shows as a failed delivery minutes later. moto delivers nothing. This WSGI front, in
 front of moto's application, runs every registered delivery
 (``delivery.DELIVERIES``) of every account and Region once, each
 re-evaluating the policies as they are now, and answers with JSON::
