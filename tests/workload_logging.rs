@@ -4,12 +4,13 @@
 //! service's API, a plan without changes, a log turned off again (check fails on exactly
 //! that control, plan shows exactly that action), and destroy putting every setting back.
 //!
-//! What the emulator cannot show, said here rather than left untested (and listed in the
-//! README): no service delivers logs, so every setting and policy is checked by reading
-//! it back, never by a log arriving; ELB, Redshift and CloudFront accept any bucket without
-//! evaluating its policy, so the policies are asserted as documents; CloudFront adds no ACL
-//! grant for its log delivery account; EKS replaces its logging configuration rather than
-//! merging it (irready always sends every type, so the result reads the same).
+//! The emulator refuses, as AWS does, a load balancer, Redshift cluster, CloudFront
+//! distribution, bucket, web ACL or API Gateway stage whose log destination does not let the
+//! delivering service write (scripts/README.md lists each rule), so every setting apply
+//! makes here is one AWS accepts; the test's own setup makes only calls AWS accepts too.
+//! What it cannot show, said here rather than left untested: EKS replaces its logging
+//! configuration rather than merging it (irready always sends every type, so the result
+//! reads the same).
 
 mod common;
 
@@ -475,11 +476,22 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
     for bucket in ["dev-data", "dev-audit"] {
         s3.create_bucket().bucket(bucket).send().await.unwrap();
     }
-    s3.put_bucket_acl()
+    // New buckets have ACLs disabled: S3's logging service writes by the bucket policy
+    // (Amazon S3 user guide, "Permissions for log delivery").
+    let audit_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "S3ServerAccessLogsPolicy",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::dev-audit/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": dev}},
+        }],
+    });
+    s3.put_bucket_policy()
         .bucket("dev-audit")
-        .acl(aws_sdk_s3::types::BucketCannedAcl::from(
-            "log-delivery-write",
-        ))
+        .policy(audit_policy.to_string())
         .send()
         .await
         .unwrap();
@@ -576,7 +588,29 @@ async fn make_workloads(emu: &Emulator) -> Workloads {
     // A regional web ACL in prod-app, eu-west-1; a CloudFront web ACL in dev-app.
     let shop_acl = make_web_acl(emu, &prod, "eu-west-1", "shop", false).await;
     let edge_acl = make_web_acl(emu, &dev, "us-east-1", "edge", true).await;
-    // dev-app, us-east-1: API Gateway already writes logs with a role of the team's.
+    // dev-app, us-east-1: API Gateway already writes logs with a role of the team's, which
+    // trusts API Gateway (UpdateAccount refuses a role that does not).
+    let trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    });
+    let iam = emu.iam(&dev).await;
+    iam.create_role()
+        .role_name("team-apigw-logs")
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("team-apigw-logs")
+        .policy_arn("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+        .send()
+        .await
+        .unwrap();
     apigateway(emu, &dev, "us-east-1")
         .await
         .update_account()
@@ -910,6 +944,29 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     emu.irready(&["apply", "-e", env, "--auto-approve"])
         .expect_code(0);
 
+    // Every log delivery the workloads now make succeeds: the emulator evaluates each
+    // destination's policy for the delivering service as AWS does, and writes a sample.
+    let report = emu.deliver();
+    let delivered: BTreeSet<&str> = report["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["ok"], true, "{d}");
+            d["delivery"].as_str().unwrap()
+        })
+        .collect();
+    for kind in [
+        "apigateway-logs",
+        "cloudfront-standard-logs",
+        "elb-access-logs",
+        "redshift-audit-logs",
+        "s3-server-access-logs",
+        "waf-logs",
+    ] {
+        assert!(delivered.contains(kind), "{kind} in {delivered:?}");
+    }
+
     // Read back through S3 and ELB: logging on, into irready's destinations.
     assert_eq!(
         bucket_logging(&emu, prod, "eu-west-1", "app-data").await,
@@ -1200,6 +1257,32 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
     let saved = saved.to_str().unwrap();
     emu.irready(&["plan", "-e", env, "-o", saved])
         .expect_code(0);
+    // The team's own bucket, kept out of irready's workloads by the exclusion tag.
+    let s3_dev = emu.s3(dev, "us-east-1").await;
+    s3_dev
+        .create_bucket()
+        .bucket("team-logs")
+        .send()
+        .await
+        .unwrap();
+    s3_dev
+        .put_bucket_tagging()
+        .bucket("team-logs")
+        .tagging(
+            aws_sdk_s3::types::Tagging::builder()
+                .tag_set(
+                    aws_sdk_s3::types::Tag::builder()
+                        .key("irready:logging")
+                        .value("off")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
     set_access_logs(&lb_dev, &w.api, true, "team-logs", "api").await;
     let refused = emu.irready(&["apply", saved, "--auto-approve"]);
     refused.expect_code(1);

@@ -940,6 +940,20 @@ mod render_tests {
     }
 
     #[test]
+    fn redshift_writes_audit_logs_as_its_regional_principal_in_an_opt_in_region() {
+        let yaml = ENV.replace("[us-east-1, eu-west-1]", "[us-east-1, eu-south-1]")
+            + "workload_logging:\n  kinds: [redshift]\n";
+        let stack = rendered(&yaml, Component::WorkloadLogging, 0);
+        let policy =
+            &stack["Resources"]["RedshiftAuditLogBucketPolicy"]["Properties"]["PolicyDocument"];
+        let write = statement(policy, "RedshiftAuditLogsWrite");
+        assert_eq!(
+            write["Principal"]["Service"],
+            "redshift.eu-south-1.amazonaws.com"
+        );
+    }
+
+    #[test]
     fn a_workload_stack_is_placed_only_where_it_holds_a_destination() {
         let yaml = format!("{ENV}workload_logging:\n  kinds: [cloudfront, eks]\n");
         let env = crate::config::parse(Path::new("env.yaml"), &yaml).unwrap();

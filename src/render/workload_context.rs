@@ -131,8 +131,17 @@ pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
         "cloudfront": (spec.wants(WorkloadKind::Cloudfront)
             && WorkloadKind::Cloudfront.has_destination_in(&target.region, &env.home_region))
             .then(|| bucket(&names.cloudfront_logs)),
-        "redshift": spec
-            .wants(WorkloadKind::Redshift)
-            .then(|| bucket(&names.redshift_audit_logs)),
+        "redshift": spec.wants(WorkloadKind::Redshift).then(|| {
+            let mut redshift = bucket(&names.redshift_audit_logs);
+            // In a Region that must be enabled, Redshift writes as its regional principal
+            // (Amazon Redshift management guide, "Database audit logging", bucket
+            // permissions: redshift.<region>.amazonaws.com).
+            redshift["principal"] = json!(if target.region.is_opt_in() {
+                format!("redshift.{}.amazonaws.com", target.region)
+            } else {
+                "redshift.amazonaws.com".to_owned()
+            });
+            redshift
+        }),
     })
 }
