@@ -4,6 +4,7 @@
 mod apply;
 mod check;
 mod destroy;
+mod docs;
 mod plan;
 mod render;
 mod show;
@@ -74,7 +75,7 @@ impl ExitCode {
 #[derive(Debug, Parser)]
 #[command(
     name = "irready",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("IRREADY_GIT_COMMIT"), ")"),
     about = "Prepare AWS organizations for security incidents, as code",
     long_about = "irready declares what incident responders need before an incident \
                   (forensic account and VPC, breakglass and responder roles, ...) in an \
@@ -117,6 +118,10 @@ pub enum Command {
     Unlock(unlock::UnlockArgs),
     /// Tabletop exercises: a throw-away (ephemeral) environment with a scenario planted.
     Tabletop(tabletop::TabletopArgs),
+    /// Print the shell completion script: `source <(irready completions bash)`.
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page: `irready man | man -l -`.
+    Man,
 }
 
 /// The environment file.
@@ -245,5 +250,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Destroy(args) => destroy::run(args, cli.verbose > 0).await,
         Command::Unlock(args) => unlock::run(args).await,
         Command::Tabletop(args) => tabletop::run(args, cli.verbose > 0).await,
+        Command::Completions(args) => docs::completions(args),
+        Command::Man => docs::man(),
     }
 }

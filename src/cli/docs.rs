@@ -1,0 +1,45 @@
+//! `irready completions SHELL` and `irready man`: shell completions and the manual page,
+//! generated from the same clap definitions that parse the arguments, so they never fall
+//! behind. Completions cover subcommands, flags and their values (shells, formats,
+//! severities) and file paths; not account or environment names, which would need the
+//! environment file read, or AWS called, at every key press.
+
+use std::io::Write;
+
+use clap::{Args, CommandFactory};
+
+use super::{Cli, ExitCode};
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Writes the completion script for `shell` to standard output.
+pub fn completions(args: CompletionsArgs) -> anyhow::Result<ExitCode> {
+    let mut command = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut command, "irready", &mut out);
+    quiet_on_closed_pipe(out.flush())
+}
+
+/// A reader that stops early (`irready man | head`) is not an error.
+fn quiet_on_closed_pipe(result: std::io::Result<()>) -> anyhow::Result<ExitCode> {
+    match result {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
+        _ => Ok(ExitCode::Ok),
+    }
+}
+
+/// Writes the manual page (roff) to standard output, its subcommands listed with what
+/// each does (`irready COMMAND --help` has their flags): `irready man | man -l -`.
+pub fn man() -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    quiet_on_closed_pipe(
+        clap_mangen::Man::new(Cli::command())
+            .render(&mut out)
+            .and_then(|()| out.flush()),
+    )
+}
