@@ -1058,7 +1058,9 @@ mod tests {
         });
         let refused = Approved::new(&losing, Gates::default()).expect_err("refused");
         assert!(
-            refused.to_string().contains(&format!("{core} EvidenceBucket")),
+            refused
+                .to_string()
+                .contains(&format!("{core} EvidenceBucket")),
             "{refused}"
         );
         let allowed = Gates {
@@ -1125,12 +1127,14 @@ mod tests {
             status_reason: None,
             changes: changes
                 .iter()
-                .map(|(id, action, replacement)| crate::aws::cfn::ChangeSetChange {
-                    logical_id: (*id).to_owned(),
-                    resource_type: "AWS::S3::Bucket".to_owned(),
-                    action: (*action).to_owned(),
-                    replacement: replacement.map(str::to_owned),
-                })
+                .map(
+                    |(id, action, replacement)| crate::aws::cfn::ChangeSetChange {
+                        logical_id: (*id).to_owned(),
+                        resource_type: "AWS::S3::Bucket".to_owned(),
+                        action: (*action).to_owned(),
+                        replacement: replacement.map(str::to_owned),
+                    },
+                )
                 .collect(),
         };
         matches_plan(&expected, &imports, &change_set)
@@ -1147,30 +1151,101 @@ mod tests {
             Option<&'a str>,
         );
         let cases: &[Case] = &[
-            ("as planned", &[("A", Add), ("B", Modify), ("C", Remove)], &[],
-             &[("A", "Add", None), ("B", "Modify", Some("False")), ("C", "Remove", None)], None),
-            ("dynamic counts as modify", &[("B", Modify)], &[], &[("B", "Dynamic", None)], None),
-            ("an unplanned addition", &[("A", Add)], &[],
-             &[("A", "Add", None), ("X", "Add", None)], Some("Add X (plan: no change)")),
-            ("an unplanned removal", &[], &[], &[("X", "Remove", None)],
-             Some("Remove X (plan: no change)")),
-            ("a modify that replaces", &[("B", Modify)], &[],
-             &[("B", "Modify", Some("True"))], Some("Modify B (plan: modify)")),
-            ("a planned change missing", &[("A", Add), ("B", Modify)], &[],
-             &[("A", "Add", None)], Some("B: planned modify but absent from the change set")),
-            ("another action than planned", &[("A", Modify)], &[], &[("A", "Remove", None)],
-             Some("Remove A (plan: modify)")),
-            ("a planned replacement", &[("B", Replace)], &[],
-             &[("B", "Modify", Some("True"))], None),
-            ("a replacement's dependents may change", &[("B", Replace)], &[],
-             &[("B", "Modify", Some("True")), ("P", "Modify", None)], None),
-            ("without a replacement they may not", &[("B", Modify)], &[],
-             &[("B", "Modify", None), ("P", "Modify", None)], Some("Modify P (plan: no change)")),
-            ("a planned import", &[], &["E"], &[("E", "Import", None)], None),
-            ("an unplanned import", &[], &[], &[("E", "Import", None)],
-             Some("Import E (plan: no change)")),
-            ("a planned import missing", &[], &["E"], &[],
-             Some("E: planned import but absent from the change set")),
+            (
+                "as planned",
+                &[("A", Add), ("B", Modify), ("C", Remove)],
+                &[],
+                &[
+                    ("A", "Add", None),
+                    ("B", "Modify", Some("False")),
+                    ("C", "Remove", None),
+                ],
+                None,
+            ),
+            (
+                "dynamic counts as modify",
+                &[("B", Modify)],
+                &[],
+                &[("B", "Dynamic", None)],
+                None,
+            ),
+            (
+                "an unplanned addition",
+                &[("A", Add)],
+                &[],
+                &[("A", "Add", None), ("X", "Add", None)],
+                Some("Add X (plan: no change)"),
+            ),
+            (
+                "an unplanned removal",
+                &[],
+                &[],
+                &[("X", "Remove", None)],
+                Some("Remove X (plan: no change)"),
+            ),
+            (
+                "a modify that replaces",
+                &[("B", Modify)],
+                &[],
+                &[("B", "Modify", Some("True"))],
+                Some("Modify B (plan: modify)"),
+            ),
+            (
+                "a planned change missing",
+                &[("A", Add), ("B", Modify)],
+                &[],
+                &[("A", "Add", None)],
+                Some("B: planned modify but absent from the change set"),
+            ),
+            (
+                "another action than planned",
+                &[("A", Modify)],
+                &[],
+                &[("A", "Remove", None)],
+                Some("Remove A (plan: modify)"),
+            ),
+            (
+                "a planned replacement",
+                &[("B", Replace)],
+                &[],
+                &[("B", "Modify", Some("True"))],
+                None,
+            ),
+            (
+                "a replacement's dependents may change",
+                &[("B", Replace)],
+                &[],
+                &[("B", "Modify", Some("True")), ("P", "Modify", None)],
+                None,
+            ),
+            (
+                "without a replacement they may not",
+                &[("B", Modify)],
+                &[],
+                &[("B", "Modify", None), ("P", "Modify", None)],
+                Some("Modify P (plan: no change)"),
+            ),
+            (
+                "a planned import",
+                &[],
+                &["E"],
+                &[("E", "Import", None)],
+                None,
+            ),
+            (
+                "an unplanned import",
+                &[],
+                &[],
+                &[("E", "Import", None)],
+                Some("Import E (plan: no change)"),
+            ),
+            (
+                "a planned import missing",
+                &[],
+                &["E"],
+                &[],
+                Some("E: planned import but absent from the change set"),
+            ),
         ];
         for (name, planned, imports, changes, problem) in cases {
             let result = check(planned, imports, changes);

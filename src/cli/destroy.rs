@@ -249,7 +249,14 @@ pub(super) async fn destroy(
             allow_data_loss: true,
         },
     )?;
-    let report = apply::apply(aws, &destroy.discovery, approved, &options, progress.as_ref()).await;
+    let report = apply::apply(
+        aws,
+        &destroy.discovery,
+        approved,
+        &options,
+        progress.as_ref(),
+    )
+    .await;
     drop(progress);
     let restore_failed = restored.iter().filter(|r| r.outcome.is_failure()).count();
     for result in &restored {
