@@ -1,5 +1,6 @@
-//! `irready completions SHELL` and `irready man`: shell completions and the manual page,
-//! generated from the same clap definitions that parse the arguments, so they never fall
+//! `irready completions SHELL`, `irready man` and `irready schema`: shell completions and
+//! the manual page, generated from the same clap definitions that parse the arguments, and
+//! the environment files' JSON Schema, from the structs that read them, so none falls
 //! behind. Completions cover subcommands, flags and their values (shells, formats,
 //! severities) and file paths; not account or environment names, which would need the
 //! environment file read, or AWS called, at every key press.
@@ -42,4 +43,12 @@ pub fn man() -> anyhow::Result<ExitCode> {
             .render(&mut out)
             .and_then(|()| out.flush()),
     )
+}
+
+/// Writes the JSON Schema of environment files to standard output (the same as
+/// `schema/environment.schema.json`).
+pub fn schema() -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let text = serde_json::to_string_pretty(&crate::config::json_schema())?;
+    quiet_on_closed_pipe(writeln!(out, "{text}").and_then(|()| out.flush()))
 }

@@ -122,6 +122,9 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the manual page: `irready man | man -l -`.
     Man,
+    /// Print the JSON Schema of environment files, for editors (also committed as
+    /// schema/environment.schema.json).
+    Schema,
 }
 
 /// The environment file.
@@ -252,5 +255,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tabletop(args) => tabletop::run(args, cli.verbose > 0).await,
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
+        Command::Schema => docs::schema(),
     }
 }

@@ -434,6 +434,19 @@ pub const LOG_RETENTION_DAYS: &[u32] = &[
 ];
 
 /// Loads and validates an environment file. No AWS call is made.
+/// The JSON Schema of environment files, generated from the structs the loader reads
+/// them with: what editors complete and check. The loader checks more (values, references,
+/// combinations); the schema never accepts a key or a shape the loader refuses.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(raw::RawEnvironment);
+    schema.insert(
+        "$id".to_owned(),
+        "https://irready.dev/schema/environment.schema.json".into(),
+    );
+    schema.insert("title".to_owned(), "irready environment file".into());
+    schema.to_value()
+}
+
 pub fn load(path: &Path) -> Result<Environment, ConfigError> {
     let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),

@@ -3,10 +3,13 @@
 //! Unknown keys are rejected here; values stay strings and numbers, checked afterwards by
 //! `resolve` so that one run reports every problem in the file, not just the first.
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
     pub name: String,
@@ -22,7 +25,7 @@ pub struct RawEnvironment {
 }
 
 /// `ephemeral:` — a throw-away environment (a tabletop exercise) and when it expires.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEphemeral {
     /// An RFC 3339 time, or a duration (`12h`, `7d`, `2w`) counted from the first apply.
@@ -31,7 +34,7 @@ pub struct RawEphemeral {
 
 /// `logging:` — what every target account records in every region. Each part is on by
 /// default when the section is present; `false` turns one off.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogging {
     #[serde(default)]
@@ -61,6 +64,19 @@ pub enum RawAlarms {
     #[default]
     Cis,
     Off,
+}
+
+impl JsonSchema for RawAlarms {
+    fn schema_name() -> Cow<'static, str> {
+        "Alarms".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`cis`: the CIS metric filters and alarms; `false`: none",
+            "enum": ["cis", true, false],
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawAlarms {
@@ -103,6 +119,20 @@ impl<T: Default> Default for Toggle<T> {
     }
 }
 
+impl<T: JsonSchema> JsonSchema for Toggle<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Toggle_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let settings = generator.subschema_for::<T>();
+        json_schema!({
+            "description": "The settings, `true` for the defaults, or `false` to turn it off",
+            "anyOf": [{ "type": "boolean" }, settings],
+        })
+    }
+}
+
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Through a YAML value, so that a mistake inside the settings keeps its own
@@ -127,7 +157,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Toggle<T> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCloudTrail {
     #[serde(default = "default_true")]
@@ -152,7 +182,7 @@ fn default_data_events() -> Vec<String> {
     vec!["s3".to_owned(), "lambda".to_owned()]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFlowLogs {
     #[serde(default = "default_traffic")]
@@ -178,7 +208,7 @@ fn default_aggregation() -> u32 {
     60
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGuardDuty {
     #[serde(default = "default_features")]
@@ -202,7 +232,7 @@ fn default_features() -> Vec<String> {
         .to_vec()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfigRecorder {
     #[serde(default = "default_true")]
@@ -225,6 +255,22 @@ impl Default for RawConfigRecorder {
 pub enum RawRegions {
     AllEnabled,
     List(Vec<String>),
+}
+
+impl JsonSchema for RawRegions {
+    fn schema_name() -> Cow<'static, str> {
+        "Regions".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The regions to prepare, or `all-enabled` for every region enabled in the management account",
+            "anyOf": [
+                { "const": "all-enabled" },
+                { "type": "array", "items": { "type": "string" } },
+            ],
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawRegions {
@@ -259,7 +305,7 @@ impl<'de> Deserialize<'de> for RawRegions {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOrganization {
     pub management_account: Option<String>,
@@ -283,7 +329,7 @@ fn default_member_role() -> String {
     "OrganizationAccountAccessRole".to_owned()
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub all: Option<bool>,
@@ -297,7 +343,7 @@ pub struct RawTargets {
     pub exclude_ous: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawForensic {
     /// An existing account, by id or name.
@@ -316,7 +362,7 @@ pub struct RawForensic {
 }
 
 /// `forensic.create`: the forensic account, created by apply.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNewAccount {
     pub name: String,
@@ -326,7 +372,7 @@ pub struct RawNewAccount {
 }
 
 /// `forensic.amis[]`: an analysis image, by id or by owner and name filter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAmi {
     pub name: String,
@@ -338,14 +384,14 @@ pub struct RawAmi {
 }
 
 /// A data bucket of the forensic account.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBucket {
     #[serde(default)]
     pub object_lock: RawObjectLock,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawObjectLock {
     #[serde(default = "default_lock_mode")]
@@ -371,7 +417,7 @@ fn default_lock_days() -> u32 {
     365
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawForensicVpc {
     #[serde(default = "default_vpc_cidr")]
@@ -404,7 +450,7 @@ fn default_retention_days() -> u32 {
     400
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAccess {
     pub security_principals: Vec<String>,
@@ -419,7 +465,7 @@ pub struct RawAccess {
     pub responder: RawRole,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreakglass {
     pub role_name: Option<String>,
@@ -453,7 +499,7 @@ fn default_session_seconds() -> u32 {
     3600
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
     pub role_name: Option<String>,

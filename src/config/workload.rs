@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{AccountRef, Located, OuRef, RegionSelection, Resolver};
@@ -12,7 +13,7 @@ use crate::workload::WorkloadKind;
 
 /// `workload_logging:` as written. Every part is optional: `workload_logging: {}` turns
 /// every kind on in every target account and region.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkloadLogging {
     /// Kinds to turn on; absent: all.
@@ -35,7 +36,7 @@ pub struct RawWorkloadLogging {
     pub existing_destinations: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkloadExclusions {
     /// Resources with this tag (value `*`: any value) are left alone.
