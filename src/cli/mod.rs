@@ -5,6 +5,7 @@ mod apply;
 mod check;
 mod destroy;
 mod docs;
+mod init;
 mod plan;
 mod render;
 mod show;
@@ -97,6 +98,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented environment file from the live organization (read-only).
+    Init(init::InitArgs),
     /// Parse and validate an environment file. Makes no AWS call.
     Validate(validate::ValidateArgs),
     /// Write the CloudFormation template of every stack, one file per account/region/stack.
@@ -243,6 +246,7 @@ impl RefreshArgs {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::run(args).await,
         Command::Validate(args) => validate::run(args),
         Command::Render(args) => render::run(args).await,
         Command::Plan(args) => plan::run(args, cli.verbose > 0).await,
