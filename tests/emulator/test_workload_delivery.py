@@ -15,22 +15,16 @@ Run: ``cd /work/main && python3 -m unittest discover -s tests/emulator -t .``
 import datetime
 import gzip
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import unittest
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 import boto3
 from botocore.exceptions import ClientError
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.emulator.harness import Emulator
+
 MANAGEMENT = "123456789012"
 REGION = "us-east-1"
 ELB_US_EAST_1 = "127311923021"
@@ -38,62 +32,12 @@ ELB_EU_WEST_1 = "156460612806"
 AWSLOGSDELIVERY = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Emulator:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "scripts"), environment.get("PYTHONPATH")]))
-        environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
-        environment.pop("IRREADY_EMULATOR_KMS_STRICT", None)
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"irready-workload-delivery-test-{self.port}.log", "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "emulator_ext.server", "--port", str(self.port)],
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=environment,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"the emulator did not start; see {self.log.name}")
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-    def deliver(self) -> dict:
-        request = urllib.request.Request(self.url + "/_irready/deliver", data=b"", method="POST")
-        with urllib.request.urlopen(request, timeout=120) as reply:
-            return json.loads(reply.read())
-
-
 class WorkloadDeliveryTest(unittest.TestCase):
     emulator: Emulator
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.emulator = Emulator()
+        cls.emulator = Emulator("workload-delivery")
         cls.credentials = {MANAGEMENT: {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}}
         cls.client("organizations").create_organization(FeatureSet="ALL")
         cls.forensic = cls.member("forensics")
