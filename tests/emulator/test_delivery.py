@@ -5,10 +5,9 @@ Starts ``python3 -m emulator_ext.server`` on a free loopback port (what
 organization's management account and, through sts:AssumeRole into
 ``OrganizationAccountAccessRole``, as member accounts, and stops it at the end.
 The bucket and key policies here are written for each case (they are not the
-project's templates). They avoid Deny statements where the test reads objects
-back, and a folder marker is written before the policy that would refuse it:
-moto's own check of bucket policies on object requests (FakeBucket.get_permission)
-ignores principals and treats any statement whose condition is unmet as a Deny.
+project's templates). A folder marker is written before the policy that would
+refuse it. Object requests of the test itself are judged by the bucket policy as
+requests of the bucket owner's account (s3_bucket_policy.py).
 
 Run: ``cd /work/main && python3 -m unittest discover -s tests/emulator -t .``
 """
