@@ -377,6 +377,22 @@ async fn assert_forensic_core(
             (Some(true), Some(true), Some(true), Some(true)),
             "{bucket}"
         );
+        // Who read or wrote the evidence and the logs is recorded: server access logs
+        // into the access-log bucket.
+        if kind != "config" {
+            let logging = s3
+                .get_bucket_logging()
+                .bucket(&bucket)
+                .send()
+                .await
+                .unwrap();
+            let enabled = logging.logging_enabled().expect("access logging on");
+            assert_eq!(
+                enabled.target_bucket(),
+                format!("irready-demo-access-{forensics}-us-east-1"),
+                "{bucket}"
+            );
+        }
         let policy = s3.get_bucket_policy().bucket(&bucket).send().await.unwrap();
         let policy: Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
         let statements = policy["Statement"].as_array().unwrap();

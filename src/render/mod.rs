@@ -940,6 +940,31 @@ mod render_tests {
     }
 
     #[test]
+    fn guardduty_in_an_opt_in_region_may_write_into_the_archive_as_its_regional_principal() {
+        let yaml = ENV.replace("[us-east-1, eu-west-1]", "[us-east-1, eu-south-1]")
+            + "  guardduty: { features: [s3] }\n";
+        let core = rendered(&yaml, Component::ForensicCore, 0);
+        let policy = &core["Resources"]["LogArchiveBucketPolicy"]["Properties"]["PolicyDocument"];
+        let principals =
+            statement(policy, "LogDeliveryServicesDeliver")["Principal"]["Service"].clone();
+        assert_eq!(
+            principals,
+            serde_json::json!([
+                "delivery.logs.amazonaws.com",
+                "guardduty.amazonaws.com",
+                "guardduty.eu-south-1.amazonaws.com"
+            ])
+        );
+        let key = &core["Resources"]["LogArchiveKey"]["Properties"]["KeyPolicy"];
+        let users =
+            statement(key, "LogDeliveryServicesEncrypt")["Principal"]["Service"].to_string();
+        assert!(
+            users.contains("guardduty.eu-south-1.amazonaws.com"),
+            "{users}"
+        );
+    }
+
+    #[test]
     fn redshift_writes_audit_logs_as_its_regional_principal_in_an_opt_in_region() {
         let yaml = ENV.replace("[us-east-1, eu-west-1]", "[us-east-1, eu-south-1]")
             + "workload_logging:\n  kinds: [redshift]\n";
