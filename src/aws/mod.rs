@@ -307,15 +307,16 @@ impl Intercept for CountCalls {
     }
 }
 
-/// The SDK's default HTTPS client (hyper with rustls), built here so that it can be
-/// wrapped in the concurrency bounds.
+/// The HTTPS client every AWS call goes through (hyper 1 with rustls over ring), built
+/// here so that it can be wrapped in the concurrency bounds. The SDK crates are built
+/// without a default client of their own: one TLS stack, and no C library to compile.
 fn https_client() -> SharedHttpClient {
     use aws_smithy_http_client::proxy::ProxyConfig;
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
     use aws_smithy_http_client::{Builder, ConnectorBuilder};
     Builder::new().build_with_connector_fn(|settings, components| {
         let mut connector =
-            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
         connector.set_connector_settings(settings.cloned());
         if let Some(components) = components {
             connector.set_sleep_impl(components.sleep_impl());

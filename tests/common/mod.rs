@@ -220,7 +220,14 @@ impl Drop for Emulator {
 pub const MANAGEMENT: &str = "123456789012";
 
 fn config(url: &str, credentials: Credentials) -> SdkConfig {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    // The SDK crates are built without a default HTTP client (irready brings its own):
+    // the tests' clients get the same one.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https();
     SdkConfig::builder()
+        .http_client(http)
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(url)
