@@ -978,6 +978,44 @@ mod render_tests {
         );
     }
 
+    /// Every template of the shipped demo environment, rendered for the test organization
+    /// with one VPC per target, is what its snapshot under `src/render/snapshots/` says: a
+    /// change to a template or its values shows as a reviewable diff (`cargo insta review`).
+    #[test]
+    fn the_demo_environments_templates_match_their_snapshots() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("environments/demo.yaml"),
+        )
+        .unwrap();
+        let env = crate::config::parse(Path::new("environments/demo.yaml"), &text).unwrap();
+        let scope = scope::resolve(&env, scope::tests::org(), None).expect("resolves");
+        let state = TargetState {
+            vpcs: vec![crate::aws::ec2::VpcFact {
+                id: "vpc-0a1b2c3d".to_owned(),
+                cidr: "172.31.0.0/16".to_owned(),
+                is_default: true,
+                tags: BTreeMap::new(),
+            }],
+            ..empty_state()
+        };
+        let mut seen = BTreeSet::new();
+        for placement in placements(&env, &scope) {
+            // One snapshot per component: the first target it goes to.
+            if !seen.insert(placement.component) {
+                continue;
+            }
+            let stack = Renderer::new()
+                .render(&env, &scope, &placement, &state, &Inputs::default(), &Covered::default())
+                .expect("renders");
+            insta::assert_snapshot!(
+                format!("demo-{}", placement.component),
+                stack.body,
+                &format!("{}", placement.target)
+            );
+        }
+        assert_eq!(seen.len(), components(&env).len());
+    }
+
     #[test]
     fn a_workload_stack_is_placed_only_where_it_holds_a_destination() {
         let yaml = format!("{ENV}workload_logging:\n  kinds: [cloudfront, eks]\n");
