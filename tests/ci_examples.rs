@@ -16,8 +16,10 @@ const PIPELINES: [(&str, &str); 2] = [
 #[test]
 fn each_pipeline_passes_its_ci_systems_schema() {
     for (file, schema) in PIPELINES {
-        let out = Command::new("check-jsonschema")
-            .args(["--builtin-schema", schema])
+        // Through the interpreter: a console script installed by pip may not be on PATH
+        // until a version manager's shims are refreshed.
+        let out = Command::new("python3")
+            .args(["-m", "check_jsonschema", "--builtin-schema", schema])
             .arg(common::repo().join(file))
             .output()
             .expect("check-jsonschema runs: scripts/setup installs it");
