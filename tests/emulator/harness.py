@@ -11,9 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+import unittest
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import boto3
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,3 +69,48 @@ class Emulator:
         request = urllib.request.Request(self.url + "/_irready/deliver", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=120) as reply:
             return json.loads(reply.read())
+
+
+MANAGEMENT = "123456789012"
+REGION = "us-east-1"
+
+
+class OrganizationTestCase(unittest.TestCase):
+    """Tests against one emulator with an organization: the management account and the
+    member accounts ``forensics`` and ``workload``, entered through
+    ``OrganizationAccountAccessRole``."""
+
+    name = "emulator"
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.emulator = Emulator(cls.name)
+        cls.credentials = {MANAGEMENT: {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}}
+        organizations = cls.client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        cls.org_id = organizations.describe_organization()["Organization"]["Id"]
+        cls.forensic = cls.member("forensics")
+        cls.workload = cls.member("workload")
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.emulator.stop()
+        Path(cls.emulator.log.name).unlink(missing_ok=True)
+
+    @classmethod
+    def member(cls, name: str) -> str:
+        status = cls.client("organizations").create_account(AccountName=name, Email=f"{name}@example.com")
+        account = status["CreateAccountStatus"]["AccountId"]
+        role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        assumed = cls.client("sts").assume_role(RoleArn=role, RoleSessionName="test")["Credentials"]
+        cls.credentials[account] = {
+            "aws_access_key_id": assumed["AccessKeyId"],
+            "aws_secret_access_key": assumed["SecretAccessKey"],
+            "aws_session_token": assumed["SessionToken"],
+        }
+        return account
+
+    @classmethod
+    def client(cls, service: str, account: str = MANAGEMENT, region: str = REGION):
+        return boto3.client(service, endpoint_url=cls.emulator.url, region_name=region, **cls.credentials[account])

@@ -20,54 +20,16 @@ import subprocess
 import sys
 import unittest
 import uuid
-from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 
-from tests.emulator.harness import REPO, Emulator
+from tests.emulator.harness import MANAGEMENT, REGION, REPO, OrganizationTestCase
 
-MANAGEMENT = "123456789012"
-REGION = "us-east-1"
 SLR = f"arn:aws:iam::{{account}}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 
 
-class DeliveryTest(unittest.TestCase):
-    emulator: Emulator
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.emulator = Emulator("delivery")
-        cls.credentials = {MANAGEMENT: {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}}
-        organizations = cls.client("organizations")
-        organizations.create_organization(FeatureSet="ALL")
-        cls.org_id = organizations.describe_organization()["Organization"]["Id"]
-        cls.forensic = cls.member("forensics")
-        cls.workload = cls.member("workload")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.emulator.stop()
-        Path(cls.emulator.log.name).unlink(missing_ok=True)
-
-    @classmethod
-    def member(cls, name: str) -> str:
-        status = cls.client("organizations").create_account(AccountName=name, Email=f"{name}@example.com")
-        account = status["CreateAccountStatus"]["AccountId"]
-        role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-        assumed = cls.client("sts").assume_role(RoleArn=role, RoleSessionName="test")["Credentials"]
-        cls.credentials[account] = {
-            "aws_access_key_id": assumed["AccessKeyId"],
-            "aws_secret_access_key": assumed["SecretAccessKey"],
-            "aws_session_token": assumed["SessionToken"],
-        }
-        return account
-
-    @classmethod
-    def client(cls, service: str, account: str = MANAGEMENT, region: str = REGION):
-        return boto3.client(
-            service, endpoint_url=cls.emulator.url, region_name=region, **cls.credentials[account]
-        )
+class DeliveryTest(OrganizationTestCase):
+    name = "delivery"
 
     # -- helpers ------------------------------------------------------------
 

@@ -18,52 +18,18 @@ import json
 import re
 import unittest
 import uuid
-from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 
-from tests.emulator.harness import Emulator
+from tests.emulator.harness import MANAGEMENT, REGION, OrganizationTestCase
 
-MANAGEMENT = "123456789012"
-REGION = "us-east-1"
 ELB_US_EAST_1 = "127311923021"
 ELB_EU_WEST_1 = "156460612806"
 AWSLOGSDELIVERY = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
 
 
-class WorkloadDeliveryTest(unittest.TestCase):
-    emulator: Emulator
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.emulator = Emulator("workload-delivery")
-        cls.credentials = {MANAGEMENT: {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}}
-        cls.client("organizations").create_organization(FeatureSet="ALL")
-        cls.forensic = cls.member("forensics")
-        cls.workload = cls.member("workload")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.emulator.stop()
-        Path(cls.emulator.log.name).unlink(missing_ok=True)
-
-    @classmethod
-    def member(cls, name: str) -> str:
-        status = cls.client("organizations").create_account(AccountName=name, Email=f"{name}@example.com")
-        account = status["CreateAccountStatus"]["AccountId"]
-        role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-        assumed = cls.client("sts").assume_role(RoleArn=role, RoleSessionName="test")["Credentials"]
-        cls.credentials[account] = {
-            "aws_access_key_id": assumed["AccessKeyId"],
-            "aws_secret_access_key": assumed["SecretAccessKey"],
-            "aws_session_token": assumed["SessionToken"],
-        }
-        return account
-
-    @classmethod
-    def client(cls, service: str, account: str = MANAGEMENT, region: str = REGION):
-        return boto3.client(service, endpoint_url=cls.emulator.url, region_name=region, **cls.credentials[account])
+class WorkloadDeliveryTest(OrganizationTestCase):
+    name = "workload-delivery"
 
     # -- helpers ------------------------------------------------------------
 
