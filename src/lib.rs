@@ -1,8 +1,9 @@
 //! irready: prepares AWS organizations for security incidents, as code.
 //!
 //! Stages, each in its own module: `config` (desired state), `discover` (current state),
-//! `render` (templates), `plan` (differences), `apply` (change sets), `report` (views).
-//! `aws` is the only module that knows the AWS SDK. See ARCHITECTURE.md.
+//! `render` (templates), `plan` (differences), `apply` (change sets), `report` (views),
+//! over a shared vocabulary, `model`. `aws` is the only module that knows the AWS SDK.
+//! Every import points down the order in `layers`. See ARCHITECTURE.md.
 
 pub mod addr;
 pub mod apply;
@@ -11,6 +12,8 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod layers;
+pub mod model;
 pub mod plan;
 pub mod render;
 pub mod report;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::discover::{TAG_ENVIRONMENT, TAG_EXERCISE, TAG_EXPIRES};
+use crate::model::tags::{TAG_ENVIRONMENT, TAG_EXERCISE, TAG_EXPIRES};
 
 /// The exercises irready can plant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -148,5 +148,4 @@ pub async fn set_stage_logging(
         .map_err(|e| AwsError::from_sdk("apigateway:UpdateStage", e))
 }
 
-/// The access log format irready sets: who called, what, when, and how it ended.
-pub const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","userAgent":"$context.identity.userAgent","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength"}"#;
+pub use crate::workload::ACCESS_LOG_FORMAT;

@@ -176,7 +176,7 @@ pub struct ChangeSetRequest<'a> {
     pub description: &'a str,
     /// For `ChangeSetKind::Import`: the resources to take over, each as its logical id,
     /// type and identifier (`{"BucketName": "..."}`).
-    pub imports: &'a [crate::plan::ResourceImport],
+    pub imports: &'a [crate::model::deferred::ResourceImport],
 }
 
 /// Creates a change set and returns its id.

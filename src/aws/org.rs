@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::addr::AccountId;
-use crate::discover::organization::{OrgAccount, OrgUnit, Organization};
+use crate::model::organization::{OrgAccount, OrgUnit, Organization};
 
 use super::{AccountSession, Aws, AwsError, AwsResult};
 

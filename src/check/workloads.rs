@@ -50,7 +50,7 @@ pub async fn observe(
 fn kind_of(control: &Control) -> Option<WorkloadKind> {
     WorkloadKind::ALL
         .into_iter()
-        .find(|k| k.control() == control.id)
+        .find(|k| crate::workload::control_of(*k) == control.id)
 }
 
 /// One finding per workload resource of each control's kind; a target without any is

@@ -21,7 +21,8 @@ use crate::addr::{AccountId, Region, KNOWN_REGIONS};
 pub use position::{Position, PositionIndex};
 use raw::{RawEnvironment, RawRegions};
 pub use workload::{
-    ExistingDestinations, RawWorkloadLogging, WorkloadLoggingSpec, DEFAULT_WORKLOAD_LOG_DAYS,
+    ExistingDestinations, RawWorkloadLogging, WorkloadKind, WorkloadLoggingSpec,
+    DEFAULT_WORKLOAD_LOG_DAYS,
 };
 
 /// Where a value came from: file, line, column and field path.

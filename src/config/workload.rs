@@ -3,13 +3,13 @@
 //! and how long its destinations keep them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{AccountRef, Located, OuRef, RegionSelection, Resolver};
 use crate::addr::Region;
-use crate::workload::WorkloadKind;
 
 /// `workload_logging:` as written. Every part is optional: `workload_logging: {}` turns
 /// every kind on in every target account and region.
@@ -198,5 +198,90 @@ impl Resolver {
             retention_days,
             existing_destinations,
         }
+    }
+}
+
+/// A kind of workload log, as the environment names it (`workload_logging.kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkloadKind {
+    /// S3 server access logs.
+    S3,
+    /// Access logs of Application, Network and Classic load balancers.
+    Elb,
+    /// Redshift audit logs (connections, user activity, queries).
+    Redshift,
+    /// EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler).
+    Eks,
+    /// API Gateway REST API stages: access logs and execution logs, and the account's
+    /// CloudWatch role they need.
+    Apigateway,
+    /// WAFv2 web ACL logs (allowed and blocked requests), through
+    /// `AWS::WAFv2::LoggingConfiguration` in irready's stack.
+    Waf,
+    /// CloudFront standard access logs, read from the home region.
+    Cloudfront,
+}
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 7] = [
+        Self::S3,
+        Self::Elb,
+        Self::Redshift,
+        Self::Eks,
+        Self::Apigateway,
+        Self::Waf,
+        Self::Cloudfront,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::S3 => "s3",
+            Self::Elb => "elb",
+            Self::Redshift => "redshift",
+            Self::Eks => "eks",
+            Self::Apigateway => "apigateway",
+            Self::Waf => "waf",
+            Self::Cloudfront => "cloudfront",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether irready deploys a destination for this kind (a bucket in the
+    /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
+    pub fn has_destination(self) -> bool {
+        match self {
+            Self::S3
+            | Self::Elb
+            | Self::Redshift
+            | Self::Apigateway
+            | Self::Waf
+            | Self::Cloudfront => true,
+            Self::Eks => false,
+        }
+    }
+
+    /// Whether the workload-logging stack in `region` holds a destination for this kind:
+    /// CloudFront, a global service, logs into one bucket, in the home region.
+    pub fn has_destination_in(
+        self,
+        region: &crate::addr::Region,
+        home: &crate::addr::Region,
+    ) -> bool {
+        match self {
+            Self::Cloudfront => region == home,
+            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway | Self::Waf | Self::Eks => {
+                self.has_destination()
+            }
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }

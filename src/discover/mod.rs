@@ -6,8 +6,7 @@
 //! recorded as an error for that target; the others are still read.
 
 pub mod existing;
-pub mod organization;
-pub mod scope;
+pub use crate::model::{organization, scope};
 pub mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,17 +22,16 @@ use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
 
-use crate::render::{Component, Covered, CoveringTrail};
+use crate::model::component::Component;
+use crate::model::covered::{Covered, CoveringTrail};
+use crate::model::outputs::{
+    COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
+};
 pub use scope::Scope;
 
-/// Tags irready puts on every stack it manages; discovery finds its stacks by them.
-pub const TAG_MANAGED: &str = "irready:managed";
-pub const TAG_ENVIRONMENT: &str = "irready:environment";
-pub const TAG_COMPONENT: &str = "irready:component";
-/// On every stack of an ephemeral environment: when it expires (RFC 3339).
-pub const TAG_EXPIRES: &str = "irready:expires";
-/// On the stack of a tabletop exercise's resources: the scenario.
-pub const TAG_EXERCISE: &str = "irready:exercise";
+pub use crate::model::tags::{
+    TAG_COMPONENT, TAG_ENVIRONMENT, TAG_EXERCISE, TAG_EXPIRES, TAG_MANAGED,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -167,21 +165,21 @@ impl Recorded {
     pub fn from_stacks(env_name: &str, stacks: &BTreeMap<String, DeployedStack>) -> Self {
         let baseline = stacks.get(&Component::RegionalBaseline.stack_name(env_name));
         let vpcs = baseline
-            .and_then(|s| s.outputs.get(crate::render::VPCS_OUTPUT))
+            .and_then(|s| s.outputs.get(VPCS_OUTPUT))
             .map(|ids| match ids.as_str() {
-                crate::render::NO_VPCS => Vec::new(),
+                NO_VPCS => Vec::new(),
                 ids => ids.split_whitespace().map(str::to_owned).collect(),
             });
         let s3_prefix_list = stacks
             .get(&Component::ForensicVpc.stack_name(env_name))
-            .and_then(|s| s.outputs.get(crate::render::S3_PREFIX_LIST_OUTPUT))
+            .and_then(|s| s.outputs.get(S3_PREFIX_LIST_OUTPUT))
             .cloned();
         let baseline_covered = baseline
-            .and_then(|s| s.outputs.get(crate::render::COVERED_OUTPUT))
+            .and_then(|s| s.outputs.get(COVERED_OUTPUT))
             .map(|record| Covered::from_baseline_record(record));
         let trail = stacks
             .get(&Component::OrgLogging.stack_name(env_name))
-            .and_then(|s| s.outputs.get(crate::render::TRAIL_OUTPUT))
+            .and_then(|s| s.outputs.get(TRAIL_OUTPUT))
             .map(|record| CoveringTrail::from_record(record));
         Self {
             vpcs,
@@ -436,7 +434,7 @@ pub async fn enter_accounts(
 /// What each target must have read, from where the components go.
 fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
     let mut needs: BTreeMap<Target, Needs> = BTreeMap::new();
-    for placement in crate::render::placements(env, scope) {
+    for placement in crate::model::component::placements(env, scope) {
         let entry = needs.entry(placement.target.clone()).or_default();
         match placement.component {
             Component::ForensicVpc => {
@@ -596,14 +594,27 @@ async fn read_target(
             _ => Vec::new(),
         },
     };
-    let covered: BTreeSet<String> = crate::render::covered_vpcs(&state)
-        .map(|v| v.id.clone())
-        .collect();
+    let covered: BTreeSet<String> = covered_vpcs(&state).map(|v| v.id.clone()).collect();
     let (existing, listed) =
         existing::read(aws, session, region, needs.existing, &owned, &covered).await?;
     state.existing = existing;
     state.listed = listed;
     Ok(state)
+}
+
+/// VPCs the regional baseline covers: every VPC but irready's own forensic VPC, which
+/// has its own flow log and security groups.
+pub fn covered_vpcs(facts: &TargetState) -> impl Iterator<Item = &crate::aws::ec2::VpcFact> {
+    covered_vpcs_of(&facts.vpcs).into_iter()
+}
+
+/// The same, from a list of VPCs.
+pub fn covered_vpcs_of(vpcs: &[crate::aws::ec2::VpcFact]) -> Vec<&crate::aws::ec2::VpcFact> {
+    vpcs.iter()
+        .filter(|v| {
+            v.tags.get(TAG_COMPONENT).map(String::as_str) != Some(Component::ForensicVpc.name())
+        })
+        .collect()
 }
 
 /// The breakglass role's logical id in the access template.

@@ -150,20 +150,4 @@ pub async fn read(
     Ok(found)
 }
 
-/// The targets whose workloads are read: the workload accounts in the section's regions
-/// (or all the environment's).
-pub fn targets(spec: &WorkloadLoggingSpec, scope: &super::Scope) -> Vec<Target> {
-    let regions = if spec.regions.is_empty() {
-        &scope.regions
-    } else {
-        &spec.regions
-    };
-    let mut out: Vec<Target> = scope
-        .workload_accounts
-        .iter()
-        .flat_map(|a| regions.iter().map(|r| Target::new(a.clone(), r.clone())))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
+pub use crate::model::component::workload_targets as targets;

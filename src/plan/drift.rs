@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::addr::StackAddr;
-use crate::check::evaluate::trust_gaps;
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, BREAKGLASS_LOGICAL_ID};
+use crate::model::rules::trust_gaps;
 use crate::render::{Component, RenderedStack};
 
 /// One resource changed outside irready.

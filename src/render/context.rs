@@ -10,7 +10,7 @@ use crate::config::Environment;
 use crate::discover::{Scope, TargetState};
 
 use super::{Component, Covered, Inputs, RenderError};
-use crate::plan::DeferredValue;
+use crate::model::deferred::DeferredValue;
 
 /// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
 /// and role credentials need without a route to the internet.
@@ -364,23 +364,7 @@ ${vpc-id} ${subnet-id} ${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-
 ${region} ${az-id} ${sublocation-type} ${sublocation-id} ${pkt-src-aws-service} \
 ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}";
 
-/// VPCs the regional baseline covers: every VPC but irready's own forensic VPC, which
-/// has its own flow log and security groups.
-pub fn covered_vpcs(facts: &TargetState) -> impl Iterator<Item = &crate::aws::ec2::VpcFact> {
-    covered_vpcs_of(&facts.vpcs).into_iter()
-}
-
-/// The same, from a list of VPCs.
-pub fn covered_vpcs_of(vpcs: &[crate::aws::ec2::VpcFact]) -> Vec<&crate::aws::ec2::VpcFact> {
-    vpcs.iter()
-        .filter(|v| {
-            v.tags
-                .get(crate::discover::TAG_COMPONENT)
-                .map(String::as_str)
-                != Some(Component::ForensicVpc.name())
-        })
-        .collect()
-}
+pub use crate::discover::{covered_vpcs, covered_vpcs_of};
 
 /// The names of the alarms the alarms component makes (before the environment prefix).
 pub fn cis_alarm_names() -> Vec<&'static str> {
@@ -393,23 +377,9 @@ pub fn cis_alarm_names() -> Vec<&'static str> {
 
 const BREAKGLASS_ALARM: &str = "BreakglassRoleUsed";
 
-/// Output a regional baseline stack carries while it holds AWS Config's service-linked
-/// role, so that the next plan keeps it there rather than seeing "role exists, don't
-/// create it" and removing it.
-pub const CONFIG_ROLE_OUTPUT: &str = "IrreadyOwnsConfigServiceRole";
-
-/// Outputs recording the facts a stack was rendered from, so that `plan --refresh=false`
-/// can trust them instead of reading them again: the VPCs a regional baseline covers
-/// (their ids separated by spaces, or `none`) and the S3 prefix list of a forensic VPC.
-pub const VPCS_OUTPUT: &str = "IrreadyInputVpcs";
-pub const S3_PREFIX_LIST_OUTPUT: &str = "IrreadyInputS3PrefixList";
-/// The value of [`VPCS_OUTPUT`] when the target has no VPC: an output cannot be empty.
-pub const NO_VPCS: &str = "none";
-/// What resources outside irready covered when a regional baseline was rendered
-/// ([`Covered::baseline_record`]), and which existing trail stood for irready's when org
-/// logging was ([`super::CoveringTrail::record`]).
-pub const COVERED_OUTPUT: &str = "IrreadyInputCovered";
-pub const TRAIL_OUTPUT: &str = "IrreadyInputTrail";
+pub use crate::model::outputs::{
+    CONFIG_ROLE_OUTPUT, COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
+};
 
 /// Whether the home-region baseline makes (or keeps) the account's Config role: only
 /// where the role does not exist yet, or where this stack already made it.

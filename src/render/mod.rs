@@ -12,104 +12,22 @@ pub use context::{
     CONFIG_ROLE_OUTPUT, COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
 };
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+use std::collections::BTreeMap;
 
 use handlebars::{handlebars_helper, Handlebars};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::addr::{Region, StackAddr, Target};
+use crate::addr::{StackAddr, Target};
 use crate::config::Environment;
 use crate::discover::{
     Scope, TargetState, TAG_COMPONENT, TAG_ENVIRONMENT, TAG_EXPIRES, TAG_MANAGED,
 };
-use crate::plan::{DeferredValue, ValueSource};
+use crate::model::deferred::{DeferredValue, ValueSource};
 pub use context::{cis_alarm_names, covered_vpcs, covered_vpcs_of, ForensicNames};
 
-/// The parts of readiness irready deploys, one stack per placement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Component {
-    /// Breakglass, investigator and responder roles and the deny-all policy: every target
-    /// account, home region.
-    Access,
-    /// EventBridge rules on the breakglass role being assumed or used to sign in, and
-    /// their topic: every target account, every region of the environment and us-east-1
-    /// (where sign-in and global STS events are delivered).
-    BreakglassAlerts,
-    /// The isolated analysis network: forensic account, each analysis region.
-    ForensicVpc,
-    /// Evidence and log archive buckets, their keys, the alerts topic: forensic account,
-    /// home region.
-    ForensicCore,
-    /// The organization trail (or an account trail) and its log group: management
-    /// account, home region.
-    OrgLogging,
-    /// CIS metric filters and alarms on the trail's log group, and an alarm on the use of
-    /// the breakglass role: management account, home region.
-    Alarms,
-    /// GuardDuty, AWS Config, flow logs and DNS query logs on every VPC, an isolation
-    /// security group in every VPC: every target account, every region.
-    RegionalBaseline,
-    /// The destinations of the logs of the workloads that already run (S3 server access
-    /// logs, load balancer access logs): every account × region of `workload_logging`.
-    WorkloadLogging,
-}
-
-impl Component {
-    pub const ALL: [Component; 8] = [
-        Component::Access,
-        Component::Alarms,
-        Component::BreakglassAlerts,
-        Component::ForensicCore,
-        Component::ForensicVpc,
-        Component::OrgLogging,
-        Component::RegionalBaseline,
-        Component::WorkloadLogging,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Access => "access",
-            Self::BreakglassAlerts => "breakglass-alerts",
-            Self::ForensicVpc => "forensic-vpc",
-            Self::ForensicCore => "forensic-core",
-            Self::OrgLogging => "org-logging",
-            Self::Alarms => "alarms",
-            Self::RegionalBaseline => "regional-baseline",
-            Self::WorkloadLogging => "workload-logging",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    fn template(self) -> &'static str {
-        match self {
-            Self::Access => include_str!("../../templates/access.yaml.hbs"),
-            Self::BreakglassAlerts => include_str!("../../templates/breakglass-alerts.yaml.hbs"),
-            Self::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
-            Self::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
-            Self::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
-            Self::Alarms => include_str!("../../templates/alarms.yaml.hbs"),
-            Self::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
-            Self::WorkloadLogging => include_str!("../../templates/workload-logging.yaml.hbs"),
-        }
-    }
-
-    /// The stack name of this component in environment `env`.
-    pub fn stack_name(self, env: &str) -> String {
-        format!("irready-{env}-{}", self.name())
-    }
-}
-
-impl fmt::Display for Component {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::model::component::{components, placements, Component, Placement};
+pub use crate::model::covered::{Covered, CoveringTrail};
 
 /// A stack irready wants: where, which component, and its template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,301 +133,17 @@ pub enum RenderError {
     },
 }
 
-/// The components `env` asks for.
-pub fn components(env: &Environment) -> Vec<Component> {
-    Component::ALL
-        .into_iter()
-        .filter(|c| match c {
-            Component::Access | Component::BreakglassAlerts => env.access.is_some(),
-            Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
-            Component::RegionalBaseline => baseline_wanted(env),
-            Component::OrgLogging => trail_wanted(env),
-            Component::Alarms => alarms_wanted(env),
-            Component::WorkloadLogging => env.workload_logging.is_some(),
-        })
-        .collect()
-}
-
-fn trail_wanted(env: &Environment) -> bool {
-    env.forensic.is_some() && env.logging.as_ref().is_some_and(|l| l.cloudtrail.is_some())
-}
-
-fn alarms_wanted(env: &Environment) -> bool {
-    trail_wanted(env) && env.logging.as_ref().is_some_and(|l| l.cis_alarms)
-}
-
-fn baseline_wanted(env: &Environment) -> bool {
-    env.logging.is_some()
-        || env
-            .access
-            .as_ref()
-            .is_some_and(|a| a.isolation_security_group)
-}
-
-/// One stack irready wants: which component, where, and the stacks that must be applied
-/// before it (deleted after it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placement {
-    pub component: Component,
-    pub target: Target,
-    pub depends_on: Vec<StackAddr>,
-}
-
-/// Where each component goes, sorted by target then component.
-pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
-    let mut out = Vec::new();
-    let place = |component, target| Placement {
-        component,
-        target,
-        depends_on: Vec::new(),
-    };
-    if env.access.is_some() {
-        for account in &scope.accounts {
-            out.push(place(
-                Component::Access,
-                Target::new(account.clone(), env.home_region.clone()),
-            ));
-            // Console sign-in and the global STS endpoint's events reach EventBridge in
-            // us-east-1, whatever region the environment calls home; AssumeRole through a
-            // regional STS endpoint (what SDKs call) reaches it in the caller's region.
-            for region in alert_regions(scope) {
-                out.push(place(
-                    Component::BreakglassAlerts,
-                    Target::new(account.clone(), region),
-                ));
-            }
-        }
-    }
-    let forensic_home = scope
-        .forensic_account
-        .as_ref()
-        .map(|account| Target::new(account.clone(), env.home_region.clone()));
-    if let (Some(forensic), Some(home)) = (&env.forensic, &forensic_home) {
-        out.push(place(Component::ForensicCore, home.clone()));
-        for region in &forensic.analysis_regions {
-            out.push(place(
-                Component::ForensicVpc,
-                Target::new(home.account.clone(), region.clone()),
-            ));
-        }
-    }
-    if let (true, Some(home)) = (trail_wanted(env), &forensic_home) {
-        let management = Target::new(
-            scope.organization.management_account.clone(),
-            env.home_region.clone(),
-        );
-        let trail = StackAddr::new(&management, Component::OrgLogging.stack_name(&env.name));
-        out.push(Placement {
-            component: Component::OrgLogging,
-            target: management.clone(),
-            depends_on: vec![StackAddr::new(
-                home,
-                Component::ForensicCore.stack_name(&env.name),
-            )],
-        });
-        // The metric filters need the trail's log group.
-        if alarms_wanted(env) {
-            out.push(Placement {
-                component: Component::Alarms,
-                target: management,
-                depends_on: vec![trail],
-            });
-        }
-    }
-    if baseline_wanted(env) {
-        let core = forensic_home
-            .as_ref()
-            .filter(|_| env.logging.is_some())
-            .map(|home| StackAddr::new(home, Component::ForensicCore.stack_name(&env.name)));
-        let records = env.logging.as_ref().is_some_and(|l| l.config.is_some());
-        for account in &scope.accounts {
-            let home = Target::new(account.clone(), env.home_region.clone());
-            for region in &scope.regions {
-                let target = Target::new(account.clone(), region.clone());
-                let mut depends_on: Vec<StackAddr> = core.iter().cloned().collect();
-                // Config's service-linked role is account-wide, made in the home region.
-                if records && *region != env.home_region {
-                    depends_on.push(StackAddr::new(
-                        &home,
-                        Component::RegionalBaseline.stack_name(&env.name),
-                    ));
-                }
-                out.push(Placement {
-                    component: Component::RegionalBaseline,
-                    target,
-                    depends_on,
-                });
-            }
-        }
-    }
-    let destinations = env
-        .workload_logging
-        .as_ref()
-        .filter(|spec| spec.kinds.iter().any(|k| k.has_destination()));
-    if let Some(spec) = destinations {
-        // Only where the stack holds something: a template without resources is refused.
-        for target in crate::discover::workloads::targets(spec, scope) {
-            if spec
-                .kinds
-                .iter()
-                .any(|k| k.has_destination_in(&target.region, &env.home_region))
-            {
-                out.push(place(Component::WorkloadLogging, target));
-            }
-        }
-    }
-    out.sort_by(|a, b| (&a.target, a.component).cmp(&(&b.target, b.component)));
-    out
-}
-
-/// Where the breakglass alerts go: every region of the environment, and us-east-1.
-fn alert_regions(scope: &Scope) -> BTreeSet<Region> {
-    scope
-        .regions
-        .iter()
-        .cloned()
-        .chain([Region::us_east_1()])
-        .collect()
-}
-
-/// What resources made outside irready already cover in one target, so that its
-/// templates leave the matching resources out. Decided by `plan::existing`; empty for a
-/// target where nothing exists.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Covered {
-    /// An existing trail meets the trail control: org-logging makes no trail.
-    pub trail: Option<CoveringTrail>,
-    /// An existing detector stands in the way (or meets the control): no detector.
-    pub detector: bool,
-    /// An existing recorder stands in the way (or meets the control): no recorder and no
-    /// delivery channel.
-    pub recorder: bool,
-    /// VPCs whose existing flow log meets the settings.
-    pub flow_logs: BTreeSet<String>,
-    /// VPCs whose existing query log association meets the settings.
-    pub query_logs: BTreeSet<String>,
-}
-
-/// The existing trail that stands for irready's own: for every setting, or (a trail such
-/// as Control Tower's) for everything but some data events, which irready's own trail then
-/// records alone, without management events (two trails of management events cost twice).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CoveringTrail {
-    pub arn: String,
-    /// Its CloudWatch Logs group, when that group is in the management account's home
-    /// region, where the alarms component puts its metric filters.
-    pub log_group: Option<String>,
-    /// The data events the environment asks for that it does not record; empty when it
-    /// covers everything.
-    pub missing_data_events: Vec<crate::config::DataEvents>,
-}
-
-/// The value of an input output that records nothing: an output cannot be empty.
-const RECORDS_NOTHING: &str = "none";
-/// How a trail record lists the data events irready's own trail records.
-const DATA_EVENTS_WORD: &str = "data-events:";
-
-impl CoveringTrail {
-    /// How org logging records which existing trail stood for irready's (`none`, the
-    /// trail's ARN, or its ARN and log group), for `plan --refresh=false`.
-    /// The data events irready's own trail still records are `data-events:<kinds>`.
-    pub fn record(trail: Option<&Self>) -> String {
-        let Some(trail) = trail else {
-            return RECORDS_NOTHING.to_owned();
-        };
-        let mut words = vec![trail.arn.clone()];
-        words.extend(trail.log_group.clone());
-        if !trail.missing_data_events.is_empty() {
-            let kinds: Vec<&str> = trail.missing_data_events.iter().map(|k| k.name()).collect();
-            words.push(format!("{DATA_EVENTS_WORD}{}", kinds.join(",")));
-        }
-        words.join(" ")
-    }
-
-    /// The inverse of [`CoveringTrail::record`]; neither ARNs nor log group names hold
-    /// spaces.
-    pub fn from_record(record: &str) -> Option<Self> {
-        let mut words = record.split_whitespace();
-        let arn = match words.next() {
-            None | Some(RECORDS_NOTHING) => return None,
-            Some(arn) => arn.to_owned(),
-        };
-        let mut trail = Self {
-            arn,
-            log_group: None,
-            missing_data_events: Vec::new(),
-        };
-        for word in words {
-            match word.strip_prefix(DATA_EVENTS_WORD) {
-                Some(kinds) => {
-                    trail.missing_data_events = kinds
-                        .split(',')
-                        .filter_map(crate::config::DataEvents::from_name)
-                        .collect();
-                }
-                None => trail.log_group = Some(word.to_owned()),
-            }
-        }
-        Some(trail)
-    }
-
-    /// Whether irready's own trail still records some data events beside it.
-    pub fn complemented(&self) -> bool {
-        !self.missing_data_events.is_empty()
-    }
-}
-
-impl Covered {
-    /// How a regional baseline records what covered it (`detector`, `recorder`,
-    /// `flow-log:<vpc>`, `query-log:<vpc>`, separated by spaces, or `none`), for
-    /// `plan --refresh=false`. The trail is org logging's to record.
-    pub fn baseline_record(&self) -> String {
-        let flags = [(self.detector, "detector"), (self.recorder, "recorder")];
-        let words: Vec<String> = flags
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, word)| (*word).to_owned())
-            .chain(self.flow_logs.iter().map(|vpc| format!("flow-log:{vpc}")))
-            .chain(self.query_logs.iter().map(|vpc| format!("query-log:{vpc}")))
-            .collect();
-        if words.is_empty() {
-            RECORDS_NOTHING.to_owned()
-        } else {
-            words.join(" ")
-        }
-    }
-
-    /// The inverse of [`Covered::baseline_record`]; an unknown word is ignored.
-    pub fn from_baseline_record(record: &str) -> Self {
-        let mut covered = Self::default();
-        for word in record.split_whitespace() {
-            match word.split_once(':') {
-                Some(("flow-log", vpc)) => {
-                    covered.flow_logs.insert(vpc.to_owned());
-                }
-                Some(("query-log", vpc)) => {
-                    covered.query_logs.insert(vpc.to_owned());
-                }
-                _ if word == "detector" => covered.detector = true,
-                _ if word == "recorder" => covered.recorder = true,
-                _ => {}
-            }
-        }
-        covered
-    }
-
-    /// Whether `component` is placed at all: the alarms need a log group to filter.
-    pub fn places(&self, component: Component) -> bool {
-        match component {
-            Component::Alarms => self.trail.as_ref().is_none_or(|t| t.log_group.is_some()),
-            Component::Access
-            | Component::BreakglassAlerts
-            | Component::ForensicCore
-            | Component::ForensicVpc
-            | Component::OrgLogging
-            | Component::RegionalBaseline
-            | Component::WorkloadLogging => true,
-        }
+/// The Handlebars template of `component`, compiled into the binary.
+fn template(component: Component) -> &'static str {
+    match component {
+        Component::Access => include_str!("../../templates/access.yaml.hbs"),
+        Component::BreakglassAlerts => include_str!("../../templates/breakglass-alerts.yaml.hbs"),
+        Component::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
+        Component::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),
+        Component::OrgLogging => include_str!("../../templates/org-logging.yaml.hbs"),
+        Component::Alarms => include_str!("../../templates/alarms.yaml.hbs"),
+        Component::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
+        Component::WorkloadLogging => include_str!("../../templates/workload-logging.yaml.hbs"),
     }
 }
 
@@ -537,7 +171,7 @@ impl Renderer {
             .expect("the fingerprint partial parses");
         for component in Component::ALL {
             registry
-                .register_template_string(component.name(), component.template())
+                .register_template_string(component.name(), template(component))
                 .expect("templates compiled into the binary parse");
         }
         Self { registry }
@@ -650,6 +284,8 @@ fn tidy(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -704,6 +340,7 @@ mod tests {
 
 #[cfg(test)]
 mod render_tests {
+    use std::collections::BTreeSet;
     use std::path::Path;
 
     use super::*;
@@ -1005,7 +642,14 @@ mod render_tests {
                 continue;
             }
             let stack = Renderer::new()
-                .render(&env, &scope, &placement, &state, &Inputs::default(), &Covered::default())
+                .render(
+                    &env,
+                    &scope,
+                    &placement,
+                    &state,
+                    &Inputs::default(),
+                    &Covered::default(),
+                )
                 .expect("renders");
             insta::assert_snapshot!(
                 format!("demo-{}", placement.component),

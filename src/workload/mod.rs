@@ -14,101 +14,21 @@ use serde::{Deserialize, Serialize};
 use crate::addr::Target;
 use crate::config::{Environment, ExistingDestinations, WorkloadLoggingSpec};
 
-/// A kind of workload log, as the environment names it (`workload_logging.kinds`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkloadKind {
-    /// S3 server access logs.
-    S3,
-    /// Access logs of Application, Network and Classic load balancers.
-    Elb,
-    /// Redshift audit logs (connections, user activity, queries).
-    Redshift,
-    /// EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler).
-    Eks,
-    /// API Gateway REST API stages: access logs and execution logs, and the account's
-    /// CloudWatch role they need.
-    Apigateway,
-    /// WAFv2 web ACL logs (allowed and blocked requests), through
-    /// `AWS::WAFv2::LoggingConfiguration` in irready's stack.
-    Waf,
-    /// CloudFront standard access logs, read from the home region.
-    Cloudfront,
-}
+/// The access log format irready sets: who called, what, when, and how it ended.
+pub const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","userAgent":"$context.identity.userAgent","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength"}"#;
 
-impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 7] = [
-        Self::S3,
-        Self::Elb,
-        Self::Redshift,
-        Self::Eks,
-        Self::Apigateway,
-        Self::Waf,
-        Self::Cloudfront,
-    ];
+pub use crate::config::WorkloadKind;
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::S3 => "s3",
-            Self::Elb => "elb",
-            Self::Redshift => "redshift",
-            Self::Eks => "eks",
-            Self::Apigateway => "apigateway",
-            Self::Waf => "waf",
-            Self::Cloudfront => "cloudfront",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// Whether irready deploys a destination for this kind (a bucket in the
-    /// workload-logging stack). EKS logs go to CloudWatch Logs in the cluster's account.
-    pub fn has_destination(self) -> bool {
-        match self {
-            Self::S3
-            | Self::Elb
-            | Self::Redshift
-            | Self::Apigateway
-            | Self::Waf
-            | Self::Cloudfront => true,
-            Self::Eks => false,
-        }
-    }
-
-    /// Whether the workload-logging stack in `region` holds a destination for this kind:
-    /// CloudFront, a global service, logs into one bucket, in the home region.
-    pub fn has_destination_in(
-        self,
-        region: &crate::addr::Region,
-        home: &crate::addr::Region,
-    ) -> bool {
-        match self {
-            Self::Cloudfront => region == home,
-            Self::S3 | Self::Elb | Self::Redshift | Self::Apigateway | Self::Waf | Self::Eks => {
-                self.has_destination()
-            }
-        }
-    }
-
-    /// The readiness control that judges this kind.
-    pub fn control(self) -> &'static str {
-        match self {
-            Self::S3 => crate::check::controls::WORKLOAD_S3,
-            Self::Elb => crate::check::controls::WORKLOAD_ELB,
-            Self::Redshift => crate::check::controls::WORKLOAD_REDSHIFT,
-            Self::Eks => crate::check::controls::WORKLOAD_EKS,
-            Self::Apigateway => crate::check::controls::WORKLOAD_APIGATEWAY,
-            Self::Waf => crate::check::controls::WORKLOAD_WAF,
-            Self::Cloudfront => crate::check::controls::WORKLOAD_CLOUDFRONT,
-        }
-    }
-}
-
-impl fmt::Display for WorkloadKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+/// The readiness control that judges workload logs of `kind`.
+pub fn control_of(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::S3 => crate::model::controls::WORKLOAD_S3,
+        WorkloadKind::Elb => crate::model::controls::WORKLOAD_ELB,
+        WorkloadKind::Redshift => crate::model::controls::WORKLOAD_REDSHIFT,
+        WorkloadKind::Eks => crate::model::controls::WORKLOAD_EKS,
+        WorkloadKind::Apigateway => crate::model::controls::WORKLOAD_APIGATEWAY,
+        WorkloadKind::Waf => crate::model::controls::WORKLOAD_WAF,
+        WorkloadKind::Cloudfront => crate::model::controls::WORKLOAD_CLOUDFRONT,
     }
 }
 
@@ -362,7 +282,7 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
                 "arn:aws:logs:{}:{}:log-group:{}",
                 workload.target.region, workload.target.account, names.apigateway_access_logs
             )),
-            prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
+            prefix: Some(ACCESS_LOG_FORMAT.to_owned()),
             types: vec!["INFO".to_owned()],
         },
         ResourceType::Distribution => LogSetting::to_bucket(
@@ -381,7 +301,7 @@ pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
                 "arn:aws:logs:{}:{}:log-group:{}",
                 workload.target.region, workload.target.account, names.apigateway_access_logs
             )),
-            prefix: Some(crate::aws::apigateway::ACCESS_LOG_FORMAT.to_owned()),
+            prefix: Some(ACCESS_LOG_FORMAT.to_owned()),
             types: Vec::new(),
         },
         // The stack's role; judged apart (`judge`), never configured.

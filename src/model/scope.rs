@@ -337,7 +337,7 @@ pub(crate) mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::discover::organization::OrgUnit;
+    use crate::model::organization::OrgUnit;
 
     pub(crate) fn org() -> Organization {
         let unit = |id: &str, parent: Option<&str>, path: &[&str]| OrgUnit {
