@@ -412,23 +412,11 @@ async fn assert_forensic_core(
         }
     }
     // Member accounts may use the evidence key to share encrypted snapshots.
-    let key = kms
-        .describe_key()
-        .key_id("alias/irready-demo-evidence")
-        .send()
-        .await
-        .unwrap();
-    let key_id = key.key_metadata().unwrap().key_id().to_owned();
-    let policy = kms
-        .get_key_policy()
-        .key_id(&key_id)
-        .policy_name("default")
-        .send()
-        .await
-        .unwrap();
     // The organization's accounts are named by its id, not listed: the policy stays the
     // same size however many accounts join.
-    let policy: Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    let (_, policy) = emu
+        .key_policy(forensics, "alias/irready-demo-evidence")
+        .await;
     let org = emu.organization_id().await;
     let shares = policy["Statement"]
         .as_array()

@@ -110,21 +110,7 @@ async fn logs_arrive_and_a_key_policy_edited_out_of_band_is_found_and_restored()
 
     // Out of band: CloudTrail may no longer encrypt with the archive's key.
     let kms = aws_sdk_kms::Client::new(&emu.account_config(&forensics).await);
-    let key = kms
-        .describe_key()
-        .key_id("alias/irready-demo-logs")
-        .send()
-        .await
-        .unwrap();
-    let key_id = key.key_metadata().unwrap().key_id().to_owned();
-    let policy = kms
-        .get_key_policy()
-        .key_id(&key_id)
-        .policy_name("default")
-        .send()
-        .await
-        .unwrap();
-    let mut policy: Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    let (key_id, mut policy) = emu.key_policy(&forensics, "alias/irready-demo-logs").await;
     policy["Statement"]
         .as_array_mut()
         .unwrap()
@@ -197,14 +183,7 @@ async fn logs_arrive_and_a_key_policy_edited_out_of_band_is_found_and_restored()
 
     emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
         .expect_code(0);
-    let restored = kms
-        .get_key_policy()
-        .key_id(&key_id)
-        .policy_name("default")
-        .send()
-        .await
-        .unwrap();
-    let restored: Value = serde_json::from_str(restored.policy().unwrap()).unwrap();
+    let (_, restored) = emu.key_policy(&forensics, "alias/irready-demo-logs").await;
     let sids: BTreeSet<&str> = restored["Statement"]
         .as_array()
         .unwrap()

@@ -195,21 +195,23 @@ async fn landings(
                 .map(|d| format!("{prefix}{}/", d.format("%Y/%m/%d")))
                 .collect()
         };
-        let mut add = |log: String, bucket: &str, prefix: String, folders: Vec<String>| {
-            let scheduled = log == "CloudTrail" || log == "AWS Config";
-            wanted.push((
-                target.clone(),
-                Landing {
-                    log,
-                    scheduled,
-                    bucket: bucket.to_owned(),
-                    prefix,
-                    found: None,
-                    looked_in: Vec::new(),
-                },
-                folders,
-            ));
-        };
+        // `scheduled`: delivered whatever the activity (the trail's files, Config's
+        // snapshots), rather than only when there is something to record.
+        let mut add =
+            |log: String, scheduled: bool, bucket: &str, prefix: String, folders: Vec<String>| {
+                wanted.push((
+                    target.clone(),
+                    Landing {
+                        log,
+                        scheduled,
+                        bucket: bucket.to_owned(),
+                        prefix,
+                        found: None,
+                        looked_in: Vec::new(),
+                    },
+                    folders,
+                ));
+            };
         if let Some(trail) = &trail {
             let prefix = match (&scope.organization.id, trail.is_organization) {
                 (Some(org), true) => Some(format!("AWSLogs/{org}/{account}/CloudTrail/{region}/")),
@@ -220,7 +222,7 @@ async fn landings(
             };
             if let Some(prefix) = prefix {
                 let folders = padded(&prefix);
-                add("CloudTrail".to_owned(), archive, prefix, folders);
+                add("CloudTrail".to_owned(), true, archive, prefix, folders);
             }
         }
         if posture
@@ -230,7 +232,7 @@ async fn landings(
         {
             let prefix = format!("AWSLogs/{account}/vpcflowlogs/{region}/");
             let folders = padded(&prefix);
-            add("VPC flow logs".to_owned(), archive, prefix, folders);
+            add("VPC flow logs".to_owned(), false, archive, prefix, folders);
         }
         if posture
             .publishing
@@ -239,7 +241,13 @@ async fn landings(
         {
             let prefix = format!("AWSLogs/{account}/GuardDuty/{region}/");
             let folders = padded(&prefix);
-            add("GuardDuty findings".to_owned(), archive, prefix, folders);
+            add(
+                "GuardDuty findings".to_owned(),
+                false,
+                archive,
+                prefix,
+                folders,
+            );
         }
         if posture
             .recorders
@@ -254,6 +262,7 @@ async fn landings(
                 .collect();
             add(
                 "AWS Config".to_owned(),
+                true,
                 &names.config_bucket,
                 prefix,
                 folders,
@@ -264,7 +273,13 @@ async fn landings(
                 let vpc = &association.vpc_id;
                 let prefix = format!("AWSLogs/{account}/vpcdnsquerylogs/{vpc}/");
                 let folders = padded(&prefix);
-                add(format!("DNS query logs of {vpc}"), archive, prefix, folders);
+                add(
+                    format!("DNS query logs of {vpc}"),
+                    false,
+                    archive,
+                    prefix,
+                    folders,
+                );
             }
         }
     }

@@ -134,6 +134,22 @@ impl Emulator {
             .collect()
     }
 
+    /// The id of the KMS key behind `alias` in `account`, and its key policy.
+    pub async fn key_policy(&self, account: &str, alias: &str) -> (String, serde_json::Value) {
+        let kms = aws_sdk_kms::Client::new(&self.account_config(account).await);
+        let key = kms.describe_key().key_id(alias).send().await.unwrap();
+        let key_id = key.key_metadata().unwrap().key_id().to_owned();
+        let policy = kms
+            .get_key_policy()
+            .key_id(&key_id)
+            .policy_name("default")
+            .send()
+            .await
+            .unwrap();
+        let policy = serde_json::from_str(policy.policy().unwrap()).unwrap();
+        (key_id, policy)
+    }
+
     /// The id of the seeded organization (`o-...`).
     pub async fn organization_id(&self) -> String {
         let org = aws_sdk_organizations::Client::new(&self.base_config());
