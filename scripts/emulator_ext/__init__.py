@@ -58,6 +58,15 @@ _MODULES = tuple(
         "delivery_redshift",
         "delivery_s3_access",
         "delivery_waf",
+        # Containment runbooks: SSM documents, a small automation engine, and EBS
+        # snapshot sharing as AWS allows it.
+        "ec2_ebs_sharing",
+        "ssm_documents",
+        "ssm_automation",
+        # The log archive's query tables and workgroup, and date-partitioned S3
+        # server access logs.
+        "glue_athena",
+        "s3_logging_format",
     )
 )
 
