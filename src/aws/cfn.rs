@@ -12,12 +12,145 @@ use crate::addr::Region;
 
 use super::{AccountSession, Aws, AwsError, AwsResult};
 
+/// An enum over the strings a CloudFormation API returns: each documented value, and
+/// `Other` for one this build does not know, so that nothing outside this module
+/// compares status strings. Serialised as the API's own string.
+macro_rules! api_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($variant,)+
+            Other(String),
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(text) => text,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                match text {
+                    $($text => Self::$variant,)+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                Self::from(text.as_str())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.as_str().to_owned()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+api_enum! {
+    /// A stack's status (DescribeStacks `StackStatus`, CloudFormation API reference).
+    StackStatus {
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateFailed = "CREATE_FAILED",
+        CreateComplete = "CREATE_COMPLETE",
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
+        RollbackFailed = "ROLLBACK_FAILED",
+        RollbackComplete = "ROLLBACK_COMPLETE",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteFailed = "DELETE_FAILED",
+        DeleteComplete = "DELETE_COMPLETE",
+        UpdateInProgress = "UPDATE_IN_PROGRESS",
+        UpdateCompleteCleanupInProgress = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+        UpdateComplete = "UPDATE_COMPLETE",
+        UpdateFailed = "UPDATE_FAILED",
+        UpdateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS",
+        UpdateRollbackFailed = "UPDATE_ROLLBACK_FAILED",
+        UpdateRollbackCompleteCleanupInProgress = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+        UpdateRollbackComplete = "UPDATE_ROLLBACK_COMPLETE",
+        ReviewInProgress = "REVIEW_IN_PROGRESS",
+        ImportInProgress = "IMPORT_IN_PROGRESS",
+        ImportComplete = "IMPORT_COMPLETE",
+        ImportRollbackInProgress = "IMPORT_ROLLBACK_IN_PROGRESS",
+        ImportRollbackFailed = "IMPORT_ROLLBACK_FAILED",
+        ImportRollbackComplete = "IMPORT_ROLLBACK_COMPLETE",
+    }
+}
+
+impl StackStatus {
+    /// An operation is still running on the stack.
+    pub fn is_in_progress(&self) -> bool {
+        self.as_str().ends_with("_IN_PROGRESS")
+    }
+
+    /// The operation that ran ended as asked: created, updated, imported or deleted,
+    /// not rolled back.
+    pub fn succeeded(&self) -> bool {
+        matches!(
+            self,
+            Self::CreateComplete
+                | Self::UpdateComplete
+                | Self::ImportComplete
+                | Self::DeleteComplete
+        )
+    }
+}
+
+api_enum! {
+    /// A change set's status (DescribeChangeSet `Status`).
+    ChangeSetStatus {
+        CreatePending = "CREATE_PENDING",
+        CreateInProgress = "CREATE_IN_PROGRESS",
+        CreateComplete = "CREATE_COMPLETE",
+        DeletePending = "DELETE_PENDING",
+        DeleteInProgress = "DELETE_IN_PROGRESS",
+        DeleteComplete = "DELETE_COMPLETE",
+        DeleteFailed = "DELETE_FAILED",
+        Failed = "FAILED",
+    }
+}
+
+api_enum! {
+    /// What a change set does to one resource (`ResourceChange.Action`).
+    ChangeAction {
+        Add = "Add",
+        Modify = "Modify",
+        Remove = "Remove",
+        Import = "Import",
+        Dynamic = "Dynamic",
+    }
+}
+
+api_enum! {
+    /// Whether a modification replaces the resource (`ResourceChange.Replacement`).
+    Replacement {
+        True = "True",
+        False = "False",
+        Conditional = "Conditional",
+    }
+}
+
 /// A stack as DescribeStacks reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeployedStack {
     pub name: String,
     pub id: String,
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     pub tags: BTreeMap<String, String>,
     pub created: DateTime<Utc>,
@@ -30,17 +163,15 @@ pub struct DeployedStack {
 pub struct ChangeSetChange {
     pub logical_id: String,
     pub resource_type: String,
-    /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
-    pub action: String,
-    /// `True`, `False`, `Conditional`, or absent where the service does not say.
-    pub replacement: Option<String>,
+    pub action: ChangeAction,
+    /// Absent where the service does not say.
+    pub replacement: Option<Replacement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSetState {
     pub id: String,
-    /// `CREATE_PENDING`, `CREATE_IN_PROGRESS`, `CREATE_COMPLETE`, `FAILED`, ...
-    pub status: String,
+    pub status: ChangeSetStatus,
     pub status_reason: Option<String>,
     pub changes: Vec<ChangeSetChange>,
 }
@@ -50,8 +181,16 @@ pub struct StackEvent {
     pub timestamp: DateTime<Utc>,
     pub logical_id: String,
     pub resource_type: String,
+    /// The resource's status (`ResourceStatus`: `CREATE_FAILED`, `UPDATE_COMPLETE`, ...).
     pub status: String,
     pub reason: Option<String>,
+}
+
+impl StackEvent {
+    /// The event reports a failed resource operation.
+    pub fn is_failure(&self) -> bool {
+        self.status.ends_with("_FAILED")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +209,7 @@ fn deployed(stack: &aws_sdk_cloudformation::types::Stack) -> DeployedStack {
     DeployedStack {
         name: stack.stack_name().unwrap_or_default().to_owned(),
         id: stack.stack_id().unwrap_or_default().to_owned(),
-        status: stack
-            .stack_status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+        status: StackStatus::from(stack.stack_status().map_or("", |s| s.as_str())),
         status_reason: stack.stack_status_reason().map(str::to_owned),
         tags: stack
             .tags()
@@ -136,7 +272,7 @@ pub async fn describe_stack(
             .stacks()
             .first()
             .map(deployed)
-            .filter(|s| s.status != "DELETE_COMPLETE")),
+            .filter(|s| s.status != StackStatus::DeleteComplete)),
         Err(err) => {
             let err = AwsError::from_sdk("cloudformation:DescribeStacks", err);
             // CloudFormation says "Stack with id X does not exist" as a ValidationError.
@@ -249,10 +385,7 @@ pub async fn describe_change_set(
             .map_err(|e| AwsError::from_sdk("cloudformation:DescribeChangeSet", e))?;
         let state = state.get_or_insert_with(|| ChangeSetState {
             id: out.change_set_id().unwrap_or(change_set).to_owned(),
-            status: out
-                .status()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+            status: ChangeSetStatus::from(out.status().map_or("", |s| s.as_str())),
             status_reason: out.status_reason().map(str::to_owned),
             changes: Vec::new(),
         });
@@ -261,11 +394,8 @@ pub async fn describe_change_set(
                 state.changes.push(ChangeSetChange {
                     logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
                     resource_type: rc.resource_type().unwrap_or_default().to_owned(),
-                    action: rc
-                        .action()
-                        .map(|a| a.as_str().to_owned())
-                        .unwrap_or_default(),
-                    replacement: rc.replacement().map(|r| r.as_str().to_owned()),
+                    action: ChangeAction::from(rc.action().map_or("", |a| a.as_str())),
+                    replacement: rc.replacement().map(|r| Replacement::from(r.as_str())),
                 });
             }
         }

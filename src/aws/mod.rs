@@ -27,6 +27,7 @@ pub mod s3;
 pub mod s3_logging;
 pub mod ssm;
 pub mod wafv2;
+pub mod wait;
 
 pub use limits::Limits;
 

@@ -5,7 +5,9 @@ use std::collections::VecDeque;
 use crate::addr::AccountId;
 use crate::model::organization::{OrgAccount, OrgUnit, Organization};
 
+use super::wait::Poll;
 use super::{AccountSession, Aws, AwsError, AwsResult};
+use aws_sdk_organizations::types::CreateAccountState;
 
 /// Reads the whole organization from the management account: two paginated listings
 /// per OU (child OUs and accounts), walked breadth-first from the root. Returns `None`
@@ -183,45 +185,39 @@ pub async fn create_account(
         .and_then(|s| s.id())
         .ok_or_else(|| AwsError::other("organizations:CreateAccount", "no request id"))?
         .to_owned();
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = std::time::Duration::from_millis(500);
-    let account = loop {
-        let status = client
-            .describe_create_account_status()
-            .create_account_request_id(&request)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("organizations:DescribeCreateAccountStatus", e))?;
-        let status = status.create_account_status();
-        match status.and_then(|s| s.state()).map(|s| s.as_str()) {
-            Some("SUCCEEDED") => {
-                break status
+    let account = super::wait::until(
+        "organizations:CreateAccount",
+        timeout,
+        || async {
+            let status = client
+                .describe_create_account_status()
+                .create_account_request_id(&request)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("organizations:DescribeCreateAccountStatus", e))?;
+            let status = status.create_account_status();
+            match status.and_then(|s| s.state()) {
+                Some(CreateAccountState::Succeeded) => status
                     .and_then(|s| s.account_id())
                     .unwrap_or_default()
                     .parse::<AccountId>()
-                    .map_err(|e| AwsError::other("organizations:DescribeCreateAccountStatus", e))?
+                    .map(Poll::Ready)
+                    .map_err(|e| AwsError::other("organizations:DescribeCreateAccountStatus", e)),
+                Some(CreateAccountState::Failed) => {
+                    let reason = status
+                        .and_then(|s| s.failure_reason())
+                        .map_or("unknown", |r| r.as_str());
+                    Err(AwsError::other(
+                        "organizations:CreateAccount",
+                        format!("creating account {name} failed: {reason}"),
+                    ))
+                }
+                _ => Ok(Poll::Pending(format!("account {name} being created"))),
             }
-            Some("FAILED") => {
-                let reason = status
-                    .and_then(|s| s.failure_reason())
-                    .map_or("unknown", |r| r.as_str());
-                return Err(AwsError::other(
-                    "organizations:CreateAccount",
-                    format!("creating account {name} failed: {reason}"),
-                ));
-            }
-            _ if tokio::time::Instant::now() >= deadline => {
-                return Err(AwsError::other(
-                    "organizations:CreateAccount",
-                    format!("account {name} is still being created after {timeout:?}"),
-                ));
-            }
-            _ => {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(std::time::Duration::from_secs(10));
-            }
-        }
-    };
+        },
+        |_| {},
+    )
+    .await?;
     let parents = client
         .list_parents()
         .child_id(account.as_str())

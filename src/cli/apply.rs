@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::{AwsArgs, ExitCode, RefreshArgs};
 use crate::apply::{self, progress, ApplyOptions, Outcome};
-use crate::aws::{org, Aws};
+use crate::aws::Aws;
 use crate::discover::{self, Discovery};
 use crate::plan::{file, Plan};
 use crate::{config, report, workflow};
@@ -94,7 +94,8 @@ pub(super) async fn run_fresh(
         prepared = workflow::prepare_plan(aws, env, parallelism, refresh).await?;
         print!("{}", report::plan_text::render(&prepared.plan, verbose));
     }
-    execute(args, aws, &prepared.discovery, &prepared.plan, &[]).await
+    let approved = apply::Approved::fresh(prepared.plan, gates(args))?;
+    execute(args, aws, &prepared.discovery, approved).await
 }
 
 /// Applies a saved plan: refuses one made from another environment or file, and one
@@ -114,32 +115,13 @@ async fn run_saved(
         discover::Refresh::Live,
     )
     .await?;
-    let stale = file::staleness(&saved, &workflow::current(env, &discovery));
-    let lines: Vec<String> = stale
-        .iter()
-        .map(|s| format!("{}: {}", s.item, s.why))
-        .collect();
-    let (plan, mut skipped) = if stale.is_empty() {
-        (saved, Vec::new())
-    } else if args.skip_stale {
-        let (fresh, dependents) = file::without_stale(&saved, &stale);
-        let mut skipped = lines;
-        skipped.extend(dependents.iter().map(|s| format!("{}: {}", s.item, s.why)));
-        (fresh, skipped)
-    } else {
-        let names: Vec<String> = stale.iter().map(|s| s.item.to_string()).collect();
-        anyhow::bail!(
-            "stale plan: {}\n  {}\nMake the plan again, or apply the rest with --skip-stale.",
-            names.join(", "),
-            lines.join("\n  ")
-        );
-    };
-    skipped.sort();
-    print!("{}", report::plan_text::render(&plan, verbose));
-    for line in &skipped {
+    let approved =
+        apply::Approved::saved(saved, env, &workflow::current(env, &discovery), gates(args))?;
+    print!("{}", report::plan_text::render(approved.plan(), verbose));
+    for line in approved.skipped() {
         eprintln!("skipped (stale): {line}");
     }
-    if let Some(account) = plan.create_account.clone() {
+    if let Some(account) = approved.plan().create_account.clone() {
         // The plan's stacks could not be planned before the account existed: it holds
         // nothing else, and what goes into the account must be planned and reviewed anew.
         if !args.auto_approve && !confirm()? {
@@ -150,7 +132,14 @@ async fn run_saved(
         println!("The plan holds nothing else: plan again to deploy into the new account.");
         return Ok(ExitCode::Ok);
     }
-    execute(args, aws, &discovery, &plan, &skipped).await
+    execute(args, aws, &discovery, approved).await
+}
+
+fn gates(args: &ApplyArgs) -> apply::Gates {
+    apply::Gates {
+        allow_data_loss: args.allow_data_loss,
+        skip_stale: args.skip_stale,
+    }
 }
 
 async fn create_account(
@@ -165,40 +154,27 @@ async fn create_account(
         account.name, account.email
     );
     let session = aws.caller_session(discovery.caller.clone());
-    let id = org::create_account(
-        aws,
-        &session,
-        &account.name,
-        &account.email,
-        &env.organization.member_role,
-        &account.parent,
-        Duration::from_secs(args.stack_timeout * 60),
-    )
-    .await
-    .with_context(|| format!("creating the forensic account {}", account.name))?;
+    let timeout = Duration::from_secs(args.stack_timeout * 60);
+    let id = apply::account::create(aws, &session, env, account, timeout)
+        .await
+        .with_context(|| format!("creating the forensic account {}", account.name))?;
     println!("Created forensic account {} ({id}).", account.name);
     Ok(())
 }
 
-/// Refuses data losses unless allowed, confirms, applies and reports. `skipped` lists
-/// the stale parts a saved plan was applied without.
+/// Confirms, applies and reports a plan that passed apply's gates.
 async fn execute(
     args: &ApplyArgs,
     aws: &Aws,
     discovery: &Discovery,
-    plan: &Plan,
-    skipped: &[String],
+    approved: apply::Approved,
 ) -> anyhow::Result<ExitCode> {
+    let plan = approved.plan();
+    let skipped = approved.skipped();
     if !plan.has_changes() {
         args.aws.print_stats(aws);
         return Ok(ExitCode::of_plan(plan, false, false));
     }
-    let approved = apply::Approved::new(
-        plan,
-        apply::Gates {
-            allow_data_loss: args.allow_data_loss,
-        },
-    )?;
     if !args.auto_approve && !confirm()? {
         eprintln!("Apply cancelled.");
         return Ok(ExitCode::Error);
@@ -210,7 +186,7 @@ async fn execute(
         parallelism: args.aws.parallelism.into(),
         stack_timeout: Duration::from_secs(args.stack_timeout * 60),
     };
-    let report = apply::apply(aws, discovery, approved, &options, progress.as_ref()).await;
+    let report = apply::apply(aws, discovery, &approved, &options, progress.as_ref()).await;
     drop(progress);
 
     for access in &report.trusted_access {

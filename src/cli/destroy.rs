@@ -5,7 +5,6 @@
 //! `destroy --expired -e FILE...` does so only for the environments whose file says they
 //! are ephemeral and whose stacks' `irready:expires` has passed; the others are kept.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,8 +12,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{AwsArgs, ExitCode};
-use crate::apply::{self, progress, ApplyOptions, Outcome};
-use crate::aws::cfn;
+use crate::apply::{progress, ApplyOptions, Outcome};
 use crate::plan::StackAction;
 use crate::{config, report, workflow};
 
@@ -121,29 +119,6 @@ async fn run_expired(args: &DestroyArgs, verbose: bool) -> anyhow::Result<ExitCo
     Ok(code)
 }
 
-/// The exercise stacks of the environment, as addresses.
-fn exercises(destroy: &workflow::Destroy) -> Vec<(crate::addr::StackAddr, String)> {
-    destroy
-        .discovery
-        .targets
-        .iter()
-        .filter_map(|(target, state)| state.as_ref().ok().map(|s| (target, s)))
-        .flat_map(|(target, state)| {
-            state.exercises.values().map(move |stack| {
-                let scenario = stack
-                    .tags
-                    .get(crate::discover::TAG_EXERCISE)
-                    .cloned()
-                    .unwrap_or_default();
-                (
-                    crate::addr::StackAddr::new(target, stack.name.clone()),
-                    scenario,
-                )
-            })
-        })
-        .collect()
-}
-
 pub(super) async fn destroy(
     args: &DestroyArgs,
     aws: &crate::aws::Aws,
@@ -153,9 +128,7 @@ pub(super) async fn destroy(
 ) -> anyhow::Result<ExitCode> {
     let plan = &destroy.plan;
     debug_assert!(plan.stacks.iter().all(|s| s.action == StackAction::Delete));
-    let exercises = exercises(&destroy);
-    // Workload settings are put back even where no destination stack is left.
-    if plan.stacks.is_empty() && exercises.is_empty() && env.workload_logging.is_none() {
+    if destroy.is_empty(env) {
         for error in &plan.errors {
             eprintln!("error: {}: {}", error.target, error.message);
         }
@@ -170,6 +143,7 @@ pub(super) async fn destroy(
             ExitCode::Error
         });
     }
+    let exercises = destroy.exercises();
     print!("{}", report::plan_text::render(plan, verbose));
     for (addr, scenario) in &exercises {
         println!("Tabletop exercise {scenario}: {addr} (deleted first)");
@@ -185,81 +159,20 @@ pub(super) async fn destroy(
         return Ok(ExitCode::Error);
     }
 
-    // The physical ids of what stays, read while the stacks still say.
-    let mut ids: BTreeMap<(crate::addr::StackAddr, String), String> = BTreeMap::new();
-    let stacks: std::collections::BTreeSet<_> =
-        destroy.retained.iter().map(|r| r.stack.clone()).collect();
-    for stack in stacks {
-        let Some(session) = destroy.discovery.session(&stack.account) else {
-            continue;
-        };
-        match cfn::stack_resources(aws, session, &stack.region, &stack.stack).await {
-            Ok(resources) => {
-                ids.extend(resources.into_iter().filter_map(|(logical, resource)| {
-                    Some(((stack.clone(), logical), resource.physical_id?))
-                }));
-            }
-            Err(err) => eprintln!("warning: {stack}: the ids of its resources: {err}"),
-        }
-    }
-
     let progress = progress::for_stderr(plan.stacks.len() + exercises.len());
     let options = ApplyOptions {
         parallelism: args.aws.parallelism.into(),
         stack_timeout: Duration::from_secs(args.stack_timeout * 60),
     };
-    // The exercise first: its instance may sit in a baseline's isolation group, which
-    // cannot be deleted while an instance uses it.
-    for (addr, scenario) in &exercises {
-        let Some(session) = destroy.discovery.session(&addr.account) else {
-            anyhow::bail!("{addr}: no session for the account");
-        };
-        apply::exercise::remove(aws, session, addr, &options, progress.as_ref())
-            .await
-            .map_err(|err| anyhow::anyhow!("{addr}: removing exercise {scenario}: {err}"))?;
-        progress.finish(addr, true, "exercise removed");
-    }
-    // The workloads' own settings first, while their destinations still exist.
-    let mut restored_targets: std::collections::BTreeSet<crate::addr::Target> = plan
-        .stacks
-        .iter()
-        .filter(|s| s.component == crate::render::Component::WorkloadLogging)
-        .map(|s| s.addr.target())
-        .collect();
-    if let Some(spec) = &env.workload_logging {
-        restored_targets.extend(crate::discover::workloads::targets(
-            spec,
-            &destroy.discovery.scope,
-        ));
-    }
-    let restored_targets: Vec<crate::addr::Target> = restored_targets.into_iter().collect();
-    let restored = apply::workloads::restore_all(
-        aws,
-        &destroy.discovery,
-        &env.name,
-        &restored_targets,
-        progress.as_ref(),
-    )
-    .await;
-    // Removing every stack is what destroy was asked for: the data-bearing resources stay
-    // (DeletionPolicy: Retain) and are listed; the gate lets the removals through.
-    let approved = apply::Approved::new(
-        plan,
-        apply::Gates {
-            allow_data_loss: true,
-        },
-    )?;
-    let report = apply::apply(
-        aws,
-        &destroy.discovery,
-        approved,
-        &options,
-        progress.as_ref(),
-    )
-    .await;
+    let done = workflow::destroy::execute(aws, env, &destroy, &options, progress.as_ref()).await?;
     drop(progress);
+    for warning in &done.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let restored = &done.restored;
+    let report = &done.report;
     let restore_failed = restored.iter().filter(|r| r.outcome.is_failure()).count();
-    for result in &restored {
+    for result in restored {
         match &result.outcome {
             Outcome::Failed { error, .. } => eprintln!(
                 "\nputting back {} {} in {}: {error}",
@@ -307,7 +220,8 @@ pub(super) async fn destroy(
     if !kept.is_empty() {
         println!("Retained, with their data (no longer managed by irready):");
         for r in kept {
-            let id = ids
+            let id = done
+                .retained_ids
                 .get(&(r.stack.clone(), r.logical_id.clone()))
                 .map_or("(id unknown)", String::as_str);
             println!(

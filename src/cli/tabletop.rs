@@ -197,17 +197,15 @@ async fn up_locked(
             stack_timeout: Duration::from_secs(args.stack_timeout * 60),
         };
         let progress = progress::for_stderr(1);
-        apply::exercise::deploy(
+        let runner = apply::change_set::Runner {
             aws,
-            &session,
-            &addr,
-            &body,
-            &tags,
-            &options,
-            progress.as_ref(),
-        )
-        .await
-        .map_err(|err| anyhow::anyhow!("{addr}: planting the exercise: {err}"))?;
+            session: &session,
+            options: &options,
+            progress: progress.as_ref(),
+        };
+        apply::exercise::deploy(&runner, &addr, &body, &tags)
+            .await
+            .map_err(|err| anyhow::anyhow!("{addr}: planting the exercise: {err}"))?;
         progress.finish(&addr, true, "exercise planted");
     }
 

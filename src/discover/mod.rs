@@ -789,7 +789,7 @@ mod tests {
         let stack = |name: &str, outputs: &[(&str, &str)]| DeployedStack {
             name: name.to_owned(),
             id: format!("arn:{name}"),
-            status: "CREATE_COMPLETE".into(),
+            status: crate::aws::cfn::StackStatus::CreateComplete,
             status_reason: None,
             tags: BTreeMap::new(),
             created: chrono::DateTime::default(),

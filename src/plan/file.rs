@@ -169,7 +169,7 @@ fn describe(fingerprint: &Fingerprint) -> String {
             template_sha256,
             ..
         } => {
-            let mut text = status.clone();
+            let mut text = status.to_string();
             if let Some(at) = last_updated {
                 text.push_str(&format!(", updated {}", at.format("%Y-%m-%dT%H:%M:%SZ")));
             }
@@ -395,7 +395,7 @@ mod tests {
     fn present(id: &str) -> Fingerprint {
         Fingerprint::Present {
             stack_id: id.to_owned(),
-            status: "CREATE_COMPLETE".to_owned(),
+            status: crate::aws::cfn::StackStatus::CreateComplete,
             last_updated: None,
             template_sha256: Some("abc".to_owned()),
         }
@@ -450,7 +450,7 @@ mod tests {
         ]);
         let updated = Fingerprint::Present {
             stack_id: "b1".into(),
-            status: "UPDATE_COMPLETE".into(),
+            status: crate::aws::cfn::StackStatus::UpdateComplete,
             last_updated: None,
             template_sha256: Some("def".into()),
         };

@@ -69,19 +69,20 @@ enum Health {
 }
 
 fn health(stack: &DeployedStack) -> Health {
-    match stack.status.as_str() {
-        "CREATE_COMPLETE"
-        | "UPDATE_COMPLETE"
-        | "UPDATE_ROLLBACK_COMPLETE"
-        | "IMPORT_COMPLETE"
-        | "IMPORT_ROLLBACK_COMPLETE"
-        | "UPDATE_FAILED" => Health::Ready,
-        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
+    use crate::aws::cfn::StackStatus as S;
+    match &stack.status {
+        S::CreateComplete
+        | S::UpdateComplete
+        | S::UpdateRollbackComplete
+        | S::ImportComplete
+        | S::ImportRollbackComplete
+        | S::UpdateFailed => Health::Ready,
+        S::RollbackComplete | S::RollbackFailed | S::CreateFailed => {
             Health::Recreate("the stack's creation failed")
         }
-        "DELETE_FAILED" => Health::Recreate("the stack's deletion failed"),
-        "REVIEW_IN_PROGRESS" => Health::NeverCreated,
-        "UPDATE_ROLLBACK_FAILED" => Health::Blocked(
+        S::DeleteFailed => Health::Recreate("the stack's deletion failed"),
+        S::ReviewInProgress => Health::NeverCreated,
+        S::UpdateRollbackFailed => Health::Blocked(
             "the stack is UPDATE_ROLLBACK_FAILED: continue the rollback (aws cloudformation \
              continue-update-rollback) and plan again"
                 .to_owned(),

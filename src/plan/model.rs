@@ -182,7 +182,7 @@ pub enum Fingerprint {
     Absent,
     Present {
         stack_id: String,
-        status: String,
+        status: crate::aws::cfn::StackStatus,
         last_updated: Option<DateTime<Utc>>,
         /// The fingerprint recorded in the stack's outputs, if any.
         template_sha256: Option<String>,

@@ -1,6 +1,8 @@
 //! The stages chained for the commands: discover, render, fetch the templates the
 //! planner needs, plan. Commands call these; the stages themselves stay independent.
 
+pub mod destroy;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
