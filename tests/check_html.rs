@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use irready::addr::Target;
-use irready::check::{controls, CheckReport, Finding, Status, CHECK_FORMAT_VERSION};
+use irready::check::{controls, CheckReport, ControlId, Finding, Status, CHECK_FORMAT_VERSION};
 use irready::report::check::html;
 
 /// Long enough for a cold start on a loaded CI machine; the page itself takes milliseconds.
@@ -116,9 +116,9 @@ fn target(account: &str, region: &str) -> Target {
 /// to close the page's data block and run a script of its own.
 fn report() -> CheckReport {
     let ids = [
-        controls::GUARDDUTY,
-        controls::FLOW_LOGS,
-        controls::BREAKGLASS,
+        ControlId::GuardDuty,
+        ControlId::FlowLogs,
+        ControlId::Breakglass,
     ];
     let targets = [
         target("111111111111", "eu-west-1"),
@@ -130,11 +130,11 @@ fn report() -> CheckReport {
     for (i, t) in targets.iter().enumerate() {
         let statuses = [
             (
-                controls::GUARDDUTY,
+                ControlId::GuardDuty,
                 [Status::Fail, Status::Pass, Status::Error, Status::Fail][i],
             ),
             (
-                controls::FLOW_LOGS,
+                ControlId::FlowLogs,
                 [
                     Status::Pass,
                     Status::NotApplicable,
@@ -145,7 +145,7 @@ fn report() -> CheckReport {
         ];
         for (control, status) in statuses {
             findings.push(Finding {
-                control: control.to_owned(),
+                control,
                 target: t.clone(),
                 status,
                 message: format!(
@@ -159,7 +159,7 @@ fn report() -> CheckReport {
     // IAM is global: the breakglass role is checked in one region per account.
     for (t, status) in [(&targets[0], Status::Pass), (&targets[2], Status::Fail)] {
         findings.push(Finding {
-            control: controls::BREAKGLASS.to_owned(),
+            control: ControlId::Breakglass,
             target: t.clone(),
             status,
             message: "trust policy checked".to_owned(),
@@ -180,10 +180,7 @@ fn report() -> CheckReport {
             ("111111111111".parse().expect("id"), "prod-app".to_owned()),
             ("222222222222".parse().expect("id"), "<dev>".to_owned()),
         ]),
-        controls: ids
-            .iter()
-            .map(|id| controls::find(id).expect("catalog").clone())
-            .collect(),
+        controls: ids.iter().map(|id| controls::of(*id).clone()).collect(),
         findings,
     }
 }

@@ -160,7 +160,7 @@ async fn a_saved_plan_is_applied_only_while_what_it_saw_is_unchanged() {
     assert!(markdown.stdout.contains("```diff\n"));
     let json = emu.irready(&["show", &plan_file, "--format", "json", "--offline"]);
     json.expect_code(0);
-    assert_eq!(json.json()["format_version"], 5);
+    assert_eq!(json.json()["format_version"], 6);
 
     // --skip-stale applies the fresh stack and reports the stale one.
     let run = emu.irready(&["apply", &plan_file, "--auto-approve", "--skip-stale"]);
@@ -209,7 +209,7 @@ async fn a_hand_edited_or_foreign_version_plan_is_refused() {
 
     std::fs::write(
         plan_file,
-        original.replacen("\"format_version\": 5", "\"format_version\": 1", 1),
+        original.replacen("\"format_version\": 6", "\"format_version\": 1", 1),
     )
     .unwrap();
     let run = emu.irready(&["show", plan_file, "--offline"]);

@@ -7,7 +7,7 @@ pub use crate::model::controls::*;
 /// Every control, in the order reports list them.
 pub const CATALOG: &[Control] = &[
     Control {
-        id: TRAIL,
+        id: ControlId::Trail,
         title: "An organization trail records every region, is logging, validates its log files and is encrypted with KMS",
         severity: Severity::Critical,
         scope: ControlScope::Organization,
@@ -15,7 +15,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the org-logging component, or start logging and turn on log file validation and KMS on the existing organization trail.",
     },
     Control {
-        id: TRAIL_LOGS,
+        id: ControlId::TrailLogs,
         title: "The organization trail delivers to CloudWatch Logs, retained at least 365 days",
         severity: Severity::High,
         scope: ControlScope::Organization,
@@ -23,7 +23,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Set the trail's CloudWatch Logs group and a retention of 365 days or more (logging.cloudtrail.cloudwatch_retention_days).",
     },
     Control {
-        id: TRAIL_DELIVERY,
+        id: ControlId::TrailDelivery,
         title: "The organization trail delivers: CloudTrail reports no error for its last deliveries to S3 and CloudWatch Logs",
         severity: Severity::Critical,
         scope: ControlScope::Organization,
@@ -31,7 +31,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Fix what the error names: the log archive's bucket or key policy (a policy irready made and someone edited shows in plan as drift, and apply restores it), or the trail's CloudWatch Logs role.",
     },
     Control {
-        id: GUARDDUTY,
+        id: ControlId::GuardDuty,
         title: "GuardDuty is enabled with the configured protection plans",
         severity: Severity::High,
         scope: ControlScope::AccountRegion,
@@ -39,7 +39,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the regional-baseline component, or enable the detector and its missing features.",
     },
     Control {
-        id: CONFIG,
+        id: ControlId::Config,
         title: "AWS Config records every supported resource type and delivers",
         severity: Severity::Medium,
         scope: ControlScope::AccountRegion,
@@ -51,7 +51,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the regional-baseline component, or start the recorder and give it a delivery channel.",
     },
     Control {
-        id: FLOW_LOGS,
+        id: ControlId::FlowLogs,
         title: "Every VPC has a flow log recording all traffic",
         severity: Severity::High,
         scope: ControlScope::AccountRegion,
@@ -59,7 +59,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply: the regional baseline adds a flow log to every VPC it finds.",
     },
     Control {
-        id: DNS_LOGS,
+        id: ControlId::DnsLogs,
         title: "Every VPC has Route 53 Resolver query logging",
         severity: Severity::Medium,
         scope: ControlScope::AccountRegion,
@@ -67,7 +67,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply: the regional baseline associates query logging with every VPC it finds.",
     },
     Control {
-        id: ISOLATION,
+        id: ControlId::Isolation,
         title: "Every VPC has an empty isolation security group (no ingress, no egress)",
         severity: Severity::Medium,
         scope: ControlScope::AccountRegion,
@@ -75,7 +75,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply with access.isolation_security_group on; remove any rule added to an isolation group.",
     },
     Control {
-        id: LOG_DELIVERY,
+        id: ControlId::LogDelivery,
         title: "Flow logs, DNS query logs, AWS Config and GuardDuty's findings export report no delivery error",
         severity: Severity::High,
         scope: ControlScope::AccountRegion,
@@ -89,7 +89,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Fix what the error names: usually the destination bucket's or key's policy (a policy irready made and someone edited shows in plan as drift, and apply restores it).",
     },
     Control {
-        id: LOGS_LANDING,
+        id: ControlId::LogsLanding,
         title: "Logs land: the trail's and AWS Config's files, which arrive on a schedule whatever the activity, under today's or yesterday's date folder of their key layout in the archive",
         severity: Severity::High,
         scope: ControlScope::AccountRegion,
@@ -97,7 +97,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Find why the log stopped: its delivery status (IR-TRAIL-3, IR-LOG-1), the archive's bucket and key policies, and whether the trail logs and the recorder records. A new organization: CloudTrail delivers within minutes, Config within its delivery frequency.",
     },
     Control {
-        id: ACTIVITY_LOGS_LANDING,
+        id: ControlId::ActivityLogsLanding,
         title: "Activity logs land: flow logs, DNS query logs and GuardDuty findings, under today's or yesterday's date folder of their key layout in the archive",
         severity: Severity::Low,
         scope: ControlScope::AccountRegion,
@@ -105,7 +105,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "These logs arrive only when there is something to record: a VPC without traffic, or an account without findings, delivers nothing. If there was activity, look at IR-LOG-1 and the archive's policies.",
     },
     Control {
-        id: BREAKGLASS,
+        id: ControlId::Breakglass,
         title: "The breakglass role exists, requires MFA and trusts only the security principals",
         severity: Severity::Critical,
         scope: ControlScope::Account,
@@ -113,7 +113,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the access component; it restores the trust policy to the security principals with MFA.",
     },
     Control {
-        id: RESPONSE_ROLES,
+        id: ControlId::ResponseRoles,
         title: "The investigator and responder roles exist",
         severity: Severity::High,
         scope: ControlScope::Account,
@@ -121,7 +121,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the access component.",
     },
     Control {
-        id: FORENSIC_ACCOUNT,
+        id: ControlId::ForensicAccount,
         title: "The forensic account exists, is active and sits in the expected OU",
         severity: Severity::Critical,
         scope: ControlScope::Forensic,
@@ -129,7 +129,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Create the forensic account (forensic.create) or name an active one (forensic.account).",
     },
     Control {
-        id: FORENSIC_VPC,
+        id: ControlId::ForensicVpc,
         title: "The forensic VPC is isolated (no internet gateway, no NAT, no public subnet) and has its endpoints",
         severity: Severity::High,
         scope: ControlScope::AnalysisRegion,
@@ -143,7 +143,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the forensic-vpc component; detach any internet or NAT gateway added to the forensic VPC.",
     },
     Control {
-        id: EVIDENCE_BUCKET,
+        id: ControlId::EvidenceBucket,
         title: "The evidence bucket has Object Lock, versioning, KMS encryption and all public access blocked",
         severity: Severity::Critical,
         scope: ControlScope::Forensic,
@@ -156,7 +156,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the forensic-core component. Object Lock can only be turned on when a bucket is created.",
     },
     Control {
-        id: ANALYSIS_IMAGES,
+        id: ControlId::AnalysisImages,
         title: "Every analysis image is available in every analysis region and pinned in SSM",
         severity: Severity::Medium,
         scope: ControlScope::AnalysisRegion,
@@ -164,7 +164,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply: irready copies missing images and pins them (forensic.amis).",
     },
     Control {
-        id: ALARMS,
+        id: ControlId::Alarms,
         title: "The CIS metric filters and alarms exist and notify a topic that someone is subscribed to",
         severity: Severity::High,
         scope: ControlScope::Organization,
@@ -172,7 +172,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the alarms component (logging.alarms: cis) with responders in logging.alarm_emails, and have each address confirm its subscription.",
     },
     Control {
-        id: WORKLOAD_S3,
+        id: ControlId::WorkloadS3,
         title: "Every S3 bucket has server access logs on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -180,7 +180,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready turns server access logs on into its bucket in the same account and region.",
     },
     Control {
-        id: WORKLOAD_ELB,
+        id: ControlId::WorkloadElb,
         title: "Every load balancer (Application, Network, Classic) has access logs on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -192,7 +192,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready turns access logs on into its bucket in the load balancer's region.",
     },
     Control {
-        id: WORKLOAD_REDSHIFT,
+        id: ControlId::WorkloadRedshift,
         title: "Every Redshift cluster has audit logging on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -200,7 +200,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready turns audit logging on into its bucket in the cluster's region.",
     },
     Control {
-        id: WORKLOAD_EKS,
+        id: ControlId::WorkloadEks,
         title: "Every EKS cluster logs every control-plane log type",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -208,7 +208,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready turns on the api, audit, authenticator, controllerManager and scheduler logs.",
     },
     Control {
-        id: WORKLOAD_APIGATEWAY,
+        id: ControlId::WorkloadApiGateway,
         title: "API Gateway has a CloudWatch role, every REST API stage has access logs and INFO execution logs on, every HTTP API stage access logs",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -221,7 +221,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready sets the account's CloudWatch role where none is set, and turns the stages' logs on into its log group.",
     },
     Control {
-        id: WORKLOAD_WAF,
+        id: ControlId::WorkloadWaf,
         title: "Every WAFv2 web ACL (regional, and CloudFront's in us-east-1) has logging on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -229,7 +229,7 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply (workload_logging): irready's stack adds a logging configuration into its aws-waf-logs- log group.",
     },
     Control {
-        id: WORKLOAD_CLOUDFRONT,
+        id: ControlId::WorkloadCloudFront,
         title: "Every CloudFront distribution has standard access logs on",
         severity: Severity::Medium,
         scope: ControlScope::Workload,
@@ -242,6 +242,34 @@ pub const CATALOG: &[Control] = &[
     },
 ];
 
+/// The catalog entry of `id`: every id has one (a test keeps it so).
+pub fn of(id: ControlId) -> &'static Control {
+    CATALOG
+        .iter()
+        .find(|c| c.id == id)
+        .expect("every control is in the catalog")
+}
+
+/// The control an id typed by a user names, case-insensitively.
 pub fn find(id: &str) -> Option<&'static Control> {
-    CATALOG.iter().find(|c| c.id == id)
+    id.parse().ok().map(of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_holds_every_control_once_and_nothing_else() {
+        let listed: Vec<ControlId> = CATALOG.iter().map(|c| c.id).collect();
+        let mut all = ControlId::ALL.to_vec();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        all.sort();
+        assert_eq!(sorted, all);
+        sorted.dedup();
+        assert_eq!(sorted.len(), listed.len(), "a control listed twice");
+        assert_eq!(find("ir-trail-1").map(|c| c.id), Some(ControlId::Trail));
+        assert!(find("IR-NOPE-1").is_none());
+    }
 }

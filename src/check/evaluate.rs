@@ -11,8 +11,8 @@ use crate::plan::existing::{
 };
 use crate::render::covered_vpcs_of;
 
-use super::controls::{self, CATALOG};
-use super::model::{Control, ControlScope, Finding, Status};
+use super::controls::CATALOG;
+use super::model::{Control, ControlId, ControlScope, Finding, Verdict};
 use super::observe::TargetPosture;
 
 /// Interface endpoints the forensic VPC must have (and the S3 gateway endpoint).
@@ -85,354 +85,377 @@ pub fn evaluate(
     let mut findings = Vec::new();
     for control in controls {
         for target in targets_of(control, env, scope) {
-            let (status, message, evidence) = match postures.get(&target) {
+            let verdict = match postures.get(&target) {
                 Some(Ok(posture)) => judge(control.id, env, scope, &target, posture),
-                Some(Err(err)) => (
-                    Status::Error,
-                    format!("could not be read: {err}"),
-                    Vec::new(),
-                ),
-                None => (Status::Error, "was not read".to_owned(), Vec::new()),
+                Some(Err(err)) => Verdict::error(format!("could not be read: {err}")),
+                None => Verdict::error("was not read"),
             };
-            findings.push(Finding {
-                control: control.id.to_owned(),
-                target,
-                status,
-                message,
-                evidence,
-                resource: None,
-            });
+            findings.push(verdict.finding(control.id, target, None));
         }
     }
-    let order: BTreeMap<&str, usize> = CATALOG.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let order: BTreeMap<ControlId, usize> =
+        CATALOG.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     findings.sort_by(|a, b| {
-        (order.get(a.control.as_str()), &a.target).cmp(&(order.get(b.control.as_str()), &b.target))
+        (order.get(&a.control), &a.target).cmp(&(order.get(&b.control), &b.target))
     });
     findings
 }
 
-type Verdict = (Status, String, Vec<String>);
-
-fn pass(message: impl Into<String>, evidence: Vec<String>) -> Verdict {
-    (Status::Pass, message.into(), evidence)
-}
-
-fn fail(message: impl Into<String>, evidence: Vec<String>) -> Verdict {
-    (Status::Fail, message.into(), evidence)
-}
-
-fn not_applicable(message: impl Into<String>) -> Verdict {
-    (Status::NotApplicable, message.into(), Vec::new())
-}
-
+/// One control in one target: every control has its own judge, and the match is
+/// exhaustive, so a new control does not compile until it has one.
 fn judge(
-    id: &str,
+    id: ControlId,
     env: &Environment,
     scope: &Scope,
     target: &Target,
     p: &TargetPosture,
 ) -> Verdict {
+    match id {
+        ControlId::Trail => trail(env, scope, p),
+        ControlId::TrailLogs => trail_logs(env, scope, target, p),
+        ControlId::TrailDelivery => trail_delivery(env, scope, p),
+        ControlId::LogDelivery => log_delivery(env, p),
+        ControlId::LogsLanding => logs_landing(p, true),
+        ControlId::ActivityLogsLanding => logs_landing(p, false),
+        ControlId::GuardDuty => guardduty(env, p),
+        ControlId::Config => config(env, target, p),
+        ControlId::FlowLogs => flow_logs(env, p),
+        ControlId::DnsLogs => dns_logs(env, p),
+        ControlId::Isolation => isolation(env, p),
+        ControlId::Breakglass => breakglass(env, scope, p),
+        ControlId::ResponseRoles => response_roles(env, p),
+        ControlId::ForensicAccount => forensic_account(env, scope),
+        ControlId::ForensicVpc => forensic_vpc(p),
+        ControlId::EvidenceBucket => evidence_bucket(p),
+        ControlId::AnalysisImages => analysis_images(p),
+        ControlId::Alarms => alarms(env, p),
+        // Judged per resource, in their own targets, by `check::workloads`.
+        ControlId::WorkloadS3
+        | ControlId::WorkloadElb
+        | ControlId::WorkloadRedshift
+        | ControlId::WorkloadEks
+        | ControlId::WorkloadApiGateway
+        | ControlId::WorkloadWaf
+        | ControlId::WorkloadCloudFront => Verdict::error(format!(
+            "{id} is judged per workload resource, not per target"
+        )),
+    }
+}
+
+/// IR-GD-1: a detector with every configured protection plan.
+fn guardduty(env: &Environment, p: &TargetPosture) -> Verdict {
+    let logging = env.logging.as_ref();
+    match logging.and_then(|l| l.guardduty.as_ref()) {
+        None => Verdict::not_applicable("GuardDuty is turned off in the environment"),
+        Some(spec) => match p.detectors.first() {
+            None => Verdict::fail("no detector", Vec::new()),
+            Some(d) => {
+                let gaps = detector_gaps(spec, d);
+                if gaps.is_empty() {
+                    Verdict::pass(
+                        format!("detector {} enabled with every feature", d.id),
+                        vec![d.id.clone()],
+                    )
+                } else {
+                    Verdict::fail(
+                        format!("detector {} {}", d.id, gaps.join(", ")),
+                        vec![d.id.clone()],
+                    )
+                }
+            }
+        },
+    }
+}
+
+/// IR-CONFIG-1: a recorder recording as the environment asks (global types in the home region).
+fn config(env: &Environment, target: &Target, p: &TargetPosture) -> Verdict {
     let logging = env.logging.as_ref();
     let home = target.region == env.home_region;
-    match id {
-        controls::TRAIL => trail(env, scope, p),
-        controls::TRAIL_LOGS => trail_logs(env, scope, target, p),
-        controls::TRAIL_DELIVERY => trail_delivery(env, scope, p),
-        controls::LOG_DELIVERY => log_delivery(env, p),
-        controls::LOGS_LANDING => logs_landing(p, true),
-        controls::ACTIVITY_LOGS_LANDING => logs_landing(p, false),
-        controls::GUARDDUTY => match logging.and_then(|l| l.guardduty.as_ref()) {
-            None => not_applicable("GuardDuty is turned off in the environment"),
-            Some(spec) => match p.detectors.first() {
-                None => fail("no detector", Vec::new()),
-                Some(d) => {
-                    let gaps = detector_gaps(spec, d);
-                    if gaps.is_empty() {
-                        pass(
-                            format!("detector {} enabled with every feature", d.id),
-                            vec![d.id.clone()],
-                        )
-                    } else {
-                        fail(
-                            format!("detector {} {}", d.id, gaps.join(", ")),
-                            vec![d.id.clone()],
-                        )
-                    }
-                }
-            },
-        },
-        controls::CONFIG => match logging.and_then(|l| l.config.as_ref()) {
-            None => not_applicable("AWS Config is turned off in the environment"),
-            Some(spec) => match p.recorders.first() {
-                None => fail("no configuration recorder", Vec::new()),
-                Some(r) => {
-                    let gaps = recorder_gaps(spec, home, r);
-                    if gaps.is_empty() {
-                        pass(
-                            format!("recorder {} recording", r.name),
-                            vec![r.name.clone()],
-                        )
-                    } else {
-                        fail(
-                            format!("recorder {} {}", r.name, gaps.join(", ")),
-                            vec![r.name.clone()],
-                        )
-                    }
-                }
-            },
-        },
-        controls::FLOW_LOGS => {
-            if logging.is_none_or(|l| l.flow_logs.is_none()) {
-                return not_applicable("flow logs are turned off in the environment");
-            }
-            per_vpc(&p.vpcs.iter().collect::<Vec<_>>(), "flow log", |vpc| {
-                p.flow_logs
-                    .iter()
-                    .find(|f| f.resource_id == vpc && f.traffic == "ALL")
-                    .map(|f| f.id.clone())
-            })
-        }
-        controls::DNS_LOGS => {
-            if !logging.is_some_and(|l| l.dns_query_logs) {
-                return not_applicable("DNS query logs are turned off in the environment");
-            }
-            per_vpc(&covered_vpcs_of(&p.vpcs), "query log association", |vpc| {
-                p.query_logs
-                    .iter()
-                    .find(|a| a.vpc_id == vpc && matches!(a.status.as_str(), "ACTIVE" | "CREATING"))
-                    .map(|a| a.id.clone())
-            })
-        }
-        controls::ISOLATION => {
-            if !env
-                .access
-                .as_ref()
-                .is_some_and(|a| a.isolation_security_group)
-            {
-                return not_applicable("isolation groups are turned off in the environment");
-            }
-            let vpcs = covered_vpcs_of(&p.vpcs);
-            let open: Vec<String> = p
-                .isolation_groups
-                .iter()
-                .filter(|g| g.ingress_rules > 0 || g.egress_rules > 0)
-                .map(|g| {
-                    format!(
-                        "{} ({} ingress, {} egress rules)",
-                        g.id, g.ingress_rules, g.egress_rules
-                    )
-                })
-                .collect();
-            if !open.is_empty() {
-                return fail(
-                    format!("isolation group not empty: {}", open.join(", ")),
-                    open,
-                );
-            }
-            per_vpc(&vpcs, "isolation group", |vpc| {
-                p.isolation_groups
-                    .iter()
-                    .find(|g| g.vpc_id == vpc)
-                    .map(|g| g.id.clone())
-            })
-        }
-        controls::BREAKGLASS => breakglass(env, scope, p),
-        controls::RESPONSE_ROLES => {
-            let Some(access) = &env.access else {
-                return not_applicable("no `access` section");
-            };
-            let roles = p.roles.as_ref();
-            let missing: Vec<&str> = [&access.investigator.role_name, &access.responder.role_name]
-                .into_iter()
-                .filter(|name| roles.and_then(|r| r.get(*name)).is_none_or(Option::is_none))
-                .map(String::as_str)
-                .collect();
-            let present: Vec<String> = roles
-                .into_iter()
-                .flat_map(|r| r.values().flatten())
-                .filter(|r| r.name != access.breakglass.role_name)
-                .map(|r| r.arn.clone())
-                .collect();
-            if missing.is_empty() {
-                pass("investigator and responder roles present", present)
-            } else {
-                fail(format!("missing: {}", missing.join(", ")), present)
-            }
-        }
-        controls::FORENSIC_ACCOUNT => forensic_account(env, scope),
-        controls::FORENSIC_VPC => match &p.forensic_vpc {
-            None | Some(None) => fail(
-                "no forensic VPC (tagged irready:component=forensic-vpc)",
-                Vec::new(),
-            ),
-            Some(Some((vpc, exposure))) => {
-                let mut gaps = Vec::new();
-                let mut evidence = vec![vpc.id.clone()];
-                for (what, ids) in [
-                    ("internet gateway", &exposure.internet_gateways),
-                    ("NAT gateway", &exposure.nat_gateways),
-                    ("subnet with public addresses", &exposure.public_subnets),
-                ] {
-                    if !ids.is_empty() {
-                        gaps.push(format!("{what} {}", ids.join(", ")));
-                        evidence.extend(ids.iter().cloned());
-                    }
-                }
-                let missing: Vec<&str> = FORENSIC_ENDPOINTS
-                    .iter()
-                    .filter(|s| {
-                        !exposure
-                            .endpoints
-                            .iter()
-                            .any(|e| e.rsplit('.').next() == Some(**s))
-                    })
-                    .copied()
-                    .collect();
-                if !missing.is_empty() {
-                    gaps.push(format!("no endpoint for {}", missing.join(", ")));
-                }
+    match logging.and_then(|l| l.config.as_ref()) {
+        None => Verdict::not_applicable("AWS Config is turned off in the environment"),
+        Some(spec) => match p.recorders.first() {
+            None => Verdict::fail("no configuration recorder", Vec::new()),
+            Some(r) => {
+                let gaps = recorder_gaps(spec, home, r);
                 if gaps.is_empty() {
-                    pass(
-                        format!(
-                            "{} isolated, {} endpoints",
-                            vpc.id,
-                            exposure.endpoints.len()
-                        ),
-                        evidence,
+                    Verdict::pass(
+                        format!("recorder {} recording", r.name),
+                        vec![r.name.clone()],
                     )
                 } else {
-                    fail(format!("{}: {}", vpc.id, gaps.join("; ")), evidence)
-                }
-            }
-        },
-        controls::EVIDENCE_BUCKET => match &p.evidence_bucket {
-            None | Some(None) => fail("no evidence bucket", Vec::new()),
-            Some(Some(b)) => {
-                let mut gaps = Vec::new();
-                if b.object_lock.is_none() {
-                    gaps.push("Object Lock off");
-                }
-                if !b.versioning {
-                    gaps.push("versioning off");
-                }
-                if b.encryption.as_deref() != Some("aws:kms") {
-                    gaps.push("not encrypted with KMS");
-                }
-                if !b.public_access_blocked {
-                    gaps.push("public access not fully blocked");
-                }
-                if gaps.is_empty() {
-                    pass(
-                        format!(
-                            "{}: Object Lock {}",
-                            b.name,
-                            b.object_lock.as_deref().unwrap_or("")
-                        ),
-                        vec![b.name.clone()],
-                    )
-                } else {
-                    fail(
-                        format!("{}: {}", b.name, gaps.join(", ")),
-                        vec![b.name.clone()],
+                    Verdict::fail(
+                        format!("recorder {} {}", r.name, gaps.join(", ")),
+                        vec![r.name.clone()],
                     )
                 }
             }
         },
-        controls::ANALYSIS_IMAGES => {
-            if p.images.is_empty() {
-                return not_applicable("no analysis image in `forensic.amis`");
-            }
-            let mut gaps = Vec::new();
-            let mut evidence = Vec::new();
-            for (name, (pinned, state)) in &p.images {
-                match (pinned, state.as_deref()) {
-                    (None, _) => gaps.push(format!("{name}: no SSM parameter")),
-                    (Some(id), Some("available")) => evidence.push(id.clone()),
-                    (Some(id), other) => {
-                        gaps.push(format!("{name}: {id} is {}", other.unwrap_or("gone")))
-                    }
-                }
-            }
-            if gaps.is_empty() {
-                pass(format!("{} images available", evidence.len()), evidence)
-            } else {
-                fail(gaps.join("; "), evidence)
-            }
-        }
-        controls::ALARMS => {
-            if !logging.is_some_and(|l| l.cis_alarms && l.cloudtrail.is_some()) {
-                return not_applicable("CIS alarms are turned off in the environment");
-            }
-            let found: BTreeMap<&str, &crate::aws::monitoring::AlarmFact> = p
-                .alarms
-                .iter()
-                .flatten()
-                .map(|a| (a.name.as_str(), a))
-                .collect();
-            let expected = expected_alarms(env);
-            let missing: Vec<&str> = expected
-                .iter()
-                .filter(|n| !found.contains_key(n.as_str()))
-                .map(String::as_str)
-                .collect();
-            let silent: Vec<&str> = expected
-                .iter()
-                .filter_map(|n| found.get(n.as_str()))
-                .filter(|a| a.actions.is_empty() || !a.actions_enabled)
-                .map(|a| a.name.as_str())
-                .collect();
-            let evidence: Vec<String> = expected
-                .iter()
-                .filter(|n| found.contains_key(n.as_str()))
-                .cloned()
-                .collect();
-            // Alarms whose topics notify no one reach no one.
-            let unheard: Vec<String> = p
-                .alarm_topics
-                .iter()
-                .filter(|(_, subscribers)| {
-                    subscribers
-                        .as_ref()
-                        .is_none_or(|(confirmed, _)| confirmed.is_empty())
-                })
-                .map(|(topic, subscribers)| match subscribers {
-                    None => format!("{topic} does not exist"),
-                    Some((_, 0)) => format!("{topic} has no subscription"),
-                    Some((_, pending)) => {
-                        format!("{topic} has {pending} subscription(s) waiting for confirmation")
-                    }
-                })
-                .collect();
-            match (missing.is_empty(), silent.is_empty()) {
-                (true, true) if !unheard.is_empty() => fail(
-                    format!(
-                        "the alarms reach no one: {} (subscribe responders with \
-                         logging.alarm_emails)",
-                        unheard.join("; ")
-                    ),
-                    evidence,
-                ),
-                (true, true) => pass(
-                    format!("{} alarms notify a subscribed topic", expected.len()),
-                    evidence,
-                ),
-                _ => {
-                    let mut gaps = Vec::new();
-                    if !missing.is_empty() {
-                        gaps.push(format!("missing {}", missing.join(", ")));
-                    }
-                    if !silent.is_empty() {
-                        gaps.push(format!("no action on {}", silent.join(", ")));
-                    }
-                    fail(gaps.join("; "), evidence)
-                }
-            }
-        }
-        other => (
-            Status::Error,
-            format!("unknown control {other}"),
+    }
+}
+
+/// IR-VPC-1: every VPC has a flow log recording all traffic.
+fn flow_logs(env: &Environment, p: &TargetPosture) -> Verdict {
+    let logging = env.logging.as_ref();
+    if logging.is_none_or(|l| l.flow_logs.is_none()) {
+        return Verdict::not_applicable("flow logs are turned off in the environment");
+    }
+    per_vpc(&p.vpcs.iter().collect::<Vec<_>>(), "flow log", |vpc| {
+        p.flow_logs
+            .iter()
+            .find(|f| f.resource_id == vpc && f.traffic == "ALL")
+            .map(|f| f.id.clone())
+    })
+}
+
+/// IR-VPC-2: every VPC irready covers has Resolver query logging.
+fn dns_logs(env: &Environment, p: &TargetPosture) -> Verdict {
+    let logging = env.logging.as_ref();
+    if !logging.is_some_and(|l| l.dns_query_logs) {
+        return Verdict::not_applicable("DNS query logs are turned off in the environment");
+    }
+    per_vpc(&covered_vpcs_of(&p.vpcs), "query log association", |vpc| {
+        p.query_logs
+            .iter()
+            .find(|a| a.vpc_id == vpc && matches!(a.status.as_str(), "ACTIVE" | "CREATING"))
+            .map(|a| a.id.clone())
+    })
+}
+
+/// IR-VPC-3: every covered VPC has an empty isolation group.
+fn isolation(env: &Environment, p: &TargetPosture) -> Verdict {
+    if !env
+        .access
+        .as_ref()
+        .is_some_and(|a| a.isolation_security_group)
+    {
+        return Verdict::not_applicable("isolation groups are turned off in the environment");
+    }
+    let vpcs = covered_vpcs_of(&p.vpcs);
+    let open: Vec<String> = p
+        .isolation_groups
+        .iter()
+        .filter(|g| g.ingress_rules > 0 || g.egress_rules > 0)
+        .map(|g| {
+            format!(
+                "{} ({} ingress, {} egress rules)",
+                g.id, g.ingress_rules, g.egress_rules
+            )
+        })
+        .collect();
+    if !open.is_empty() {
+        return Verdict::fail(
+            format!("isolation group not empty: {}", open.join(", ")),
+            open,
+        );
+    }
+    per_vpc(&vpcs, "isolation group", |vpc| {
+        p.isolation_groups
+            .iter()
+            .find(|g| g.vpc_id == vpc)
+            .map(|g| g.id.clone())
+    })
+}
+
+/// IR-IAM-2: the investigator and responder roles exist.
+fn response_roles(env: &Environment, p: &TargetPosture) -> Verdict {
+    let Some(access) = &env.access else {
+        return Verdict::not_applicable("no `access` section");
+    };
+    let roles = p.roles.as_ref();
+    let missing: Vec<&str> = [&access.investigator.role_name, &access.responder.role_name]
+        .into_iter()
+        .filter(|name| roles.and_then(|r| r.get(*name)).is_none_or(Option::is_none))
+        .map(String::as_str)
+        .collect();
+    let present: Vec<String> = roles
+        .into_iter()
+        .flat_map(|r| r.values().flatten())
+        .filter(|r| r.name != access.breakglass.role_name)
+        .map(|r| r.arn.clone())
+        .collect();
+    if missing.is_empty() {
+        Verdict::pass("investigator and responder roles present", present)
+    } else {
+        Verdict::fail(format!("missing: {}", missing.join(", ")), present)
+    }
+}
+
+/// IR-FOR-2: the forensic VPC has no way out and every endpoint it needs.
+fn forensic_vpc(p: &TargetPosture) -> Verdict {
+    match &p.forensic_vpc {
+        None | Some(None) => Verdict::fail(
+            "no forensic VPC (tagged irready:component=forensic-vpc)",
             Vec::new(),
         ),
+        Some(Some((vpc, exposure))) => {
+            let mut gaps = Vec::new();
+            let mut evidence = vec![vpc.id.clone()];
+            for (what, ids) in [
+                ("internet gateway", &exposure.internet_gateways),
+                ("NAT gateway", &exposure.nat_gateways),
+                ("subnet with public addresses", &exposure.public_subnets),
+            ] {
+                if !ids.is_empty() {
+                    gaps.push(format!("{what} {}", ids.join(", ")));
+                    evidence.extend(ids.iter().cloned());
+                }
+            }
+            let missing: Vec<&str> = FORENSIC_ENDPOINTS
+                .iter()
+                .filter(|s| {
+                    !exposure
+                        .endpoints
+                        .iter()
+                        .any(|e| e.rsplit('.').next() == Some(**s))
+                })
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                gaps.push(format!("no endpoint for {}", missing.join(", ")));
+            }
+            if gaps.is_empty() {
+                Verdict::pass(
+                    format!(
+                        "{} isolated, {} endpoints",
+                        vpc.id,
+                        exposure.endpoints.len()
+                    ),
+                    evidence,
+                )
+            } else {
+                Verdict::fail(format!("{}: {}", vpc.id, gaps.join("; ")), evidence)
+            }
+        }
+    }
+}
+
+/// IR-FOR-3: Object Lock, versioning, KMS and blocked public access.
+fn evidence_bucket(p: &TargetPosture) -> Verdict {
+    match &p.evidence_bucket {
+        None | Some(None) => Verdict::fail("no evidence bucket", Vec::new()),
+        Some(Some(b)) => {
+            let mut gaps = Vec::new();
+            if b.object_lock.is_none() {
+                gaps.push("Object Lock off");
+            }
+            if !b.versioning {
+                gaps.push("versioning off");
+            }
+            if b.encryption.as_deref() != Some("aws:kms") {
+                gaps.push("not encrypted with KMS");
+            }
+            if !b.public_access_blocked {
+                gaps.push("public access not fully blocked");
+            }
+            if gaps.is_empty() {
+                Verdict::pass(
+                    format!(
+                        "{}: Object Lock {}",
+                        b.name,
+                        b.object_lock.as_deref().unwrap_or("")
+                    ),
+                    vec![b.name.clone()],
+                )
+            } else {
+                Verdict::fail(
+                    format!("{}: {}", b.name, gaps.join(", ")),
+                    vec![b.name.clone()],
+                )
+            }
+        }
+    }
+}
+
+/// IR-FOR-4: every image pinned and available.
+fn analysis_images(p: &TargetPosture) -> Verdict {
+    if p.images.is_empty() {
+        return Verdict::not_applicable("no analysis image in `forensic.amis`");
+    }
+    let mut gaps = Vec::new();
+    let mut evidence = Vec::new();
+    for (name, (pinned, state)) in &p.images {
+        match (pinned, state.as_deref()) {
+            (None, _) => gaps.push(format!("{name}: no SSM parameter")),
+            (Some(id), Some("available")) => evidence.push(id.clone()),
+            (Some(id), other) => gaps.push(format!("{name}: {id} is {}", other.unwrap_or("gone"))),
+        }
+    }
+    if gaps.is_empty() {
+        Verdict::pass(format!("{} images available", evidence.len()), evidence)
+    } else {
+        Verdict::fail(gaps.join("; "), evidence)
+    }
+}
+
+/// IR-ALARM-1: every alarm exists, acts, and its topic has a confirmed subscriber.
+fn alarms(env: &Environment, p: &TargetPosture) -> Verdict {
+    let logging = env.logging.as_ref();
+    if !logging.is_some_and(|l| l.cis_alarms && l.cloudtrail.is_some()) {
+        return Verdict::not_applicable("CIS alarms are turned off in the environment");
+    }
+    let found: BTreeMap<&str, &crate::aws::monitoring::AlarmFact> = p
+        .alarms
+        .iter()
+        .flatten()
+        .map(|a| (a.name.as_str(), a))
+        .collect();
+    let expected = expected_alarms(env);
+    let missing: Vec<&str> = expected
+        .iter()
+        .filter(|n| !found.contains_key(n.as_str()))
+        .map(String::as_str)
+        .collect();
+    let silent: Vec<&str> = expected
+        .iter()
+        .filter_map(|n| found.get(n.as_str()))
+        .filter(|a| a.actions.is_empty() || !a.actions_enabled)
+        .map(|a| a.name.as_str())
+        .collect();
+    let evidence: Vec<String> = expected
+        .iter()
+        .filter(|n| found.contains_key(n.as_str()))
+        .cloned()
+        .collect();
+    // Alarms whose topics notify no one reach no one.
+    let unheard: Vec<String> = p
+        .alarm_topics
+        .iter()
+        .filter(|(_, subscribers)| {
+            subscribers
+                .as_ref()
+                .is_none_or(|(confirmed, _)| confirmed.is_empty())
+        })
+        .map(|(topic, subscribers)| match subscribers {
+            None => format!("{topic} does not exist"),
+            Some((_, 0)) => format!("{topic} has no subscription"),
+            Some((_, pending)) => {
+                format!("{topic} has {pending} subscription(s) waiting for confirmation")
+            }
+        })
+        .collect();
+    match (missing.is_empty(), silent.is_empty()) {
+        (true, true) if !unheard.is_empty() => Verdict::fail(
+            format!(
+                "the alarms reach no one: {} (subscribe responders with \
+                         logging.alarm_emails)",
+                unheard.join("; ")
+            ),
+            evidence,
+        ),
+        (true, true) => Verdict::pass(
+            format!("{} alarms notify a subscribed topic", expected.len()),
+            evidence,
+        ),
+        _ => {
+            let mut gaps = Vec::new();
+            if !missing.is_empty() {
+                gaps.push(format!("missing {}", missing.join(", ")));
+            }
+            if !silent.is_empty() {
+                gaps.push(format!("no action on {}", silent.join(", ")));
+            }
+            Verdict::fail(gaps.join("; "), evidence)
+        }
     }
 }
 
@@ -443,7 +466,7 @@ fn per_vpc(
     has: impl Fn(&str) -> Option<String>,
 ) -> Verdict {
     if vpcs.is_empty() {
-        return not_applicable("no VPC");
+        return Verdict::not_applicable("no VPC");
     }
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
@@ -454,16 +477,16 @@ fn per_vpc(
         }
     }
     if missing.is_empty() {
-        pass(format!("{} VPCs, each with a {what}", vpcs.len()), evidence)
+        Verdict::pass(format!("{} VPCs, each with a {what}", vpcs.len()), evidence)
     } else {
-        fail(format!("no {what} on {}", missing.join(", ")), evidence)
+        Verdict::fail(format!("no {what} on {}", missing.join(", ")), evidence)
     }
 }
 
 fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
     let trails = p.trails.as_deref().unwrap_or_default();
     let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
-        return not_applicable("the trail is turned off in the environment");
+        return Verdict::not_applicable("the trail is turned off in the environment");
     };
     let organization = scope.organization.enabled;
     // The trail with the fewest gaps stands for the organization's.
@@ -496,8 +519,8 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
             (!missing.is_empty() && covered).then_some((base, others))
         });
     match best {
-        None => fail("no trail", Vec::new()),
-        Some((gaps, t)) if gaps.is_empty() => pass(
+        None => Verdict::fail("no trail", Vec::new()),
+        Some((gaps, t)) if gaps.is_empty() => Verdict::pass(
             format!(
                 "{}: organization trail, every region, logging, validated, KMS",
                 t.name
@@ -509,7 +532,7 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
             let names: Vec<&str> = others.iter().map(|o| o.name.as_str()).collect();
             let mut evidence = vec![base.arn.clone()];
             evidence.extend(others.iter().map(|o| o.arn.clone()));
-            pass(
+            Verdict::pass(
                 format!(
                     "{}: management events, every region, logging, validated, KMS; data events \
                      recorded by {}",
@@ -519,7 +542,7 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
                 evidence,
             )
         }
-        Some((gaps, t)) => fail(
+        Some((gaps, t)) => Verdict::fail(
             format!("trail {}: {}", t.name, gaps.join("; ")),
             vec![t.arn.clone()],
         ),
@@ -530,7 +553,7 @@ fn trail(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
 /// where there is an organization) and what CloudTrail reports of their last deliveries.
 fn trail_delivery(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
     let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
-        return not_applicable("the trail is turned off in the environment");
+        return Verdict::not_applicable("the trail is turned off in the environment");
     };
     let organization = scope.organization.enabled;
     let trails: Vec<_> = p
@@ -543,7 +566,7 @@ fn trail_delivery(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdic
         .collect();
     // A trail that does not log (IR-TRAIL-1) reports the errors of its last deliveries.
     if trails.is_empty() {
-        return fail("no trail records the organization", Vec::new());
+        return Verdict::fail("no trail records the organization", Vec::new());
     }
     let evidence: Vec<String> = trails.iter().map(|t| t.arn.clone()).collect();
     let failing: Vec<String> = trails
@@ -553,19 +576,19 @@ fn trail_delivery(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdic
         .collect();
     if failing.is_empty() {
         let names: Vec<&str> = trails.iter().map(|t| t.name.as_str()).collect();
-        pass(
+        Verdict::pass(
             format!("{}: last deliveries succeeded", names.join(", ")),
             evidence,
         )
     } else {
-        fail(failing.join(" | "), evidence)
+        Verdict::fail(failing.join(" | "), evidence)
     }
 }
 
 /// What the delivering services report of their last deliveries here.
 fn log_delivery(env: &Environment, p: &TargetPosture) -> Verdict {
     if env.logging.is_none() {
-        return not_applicable("logging is turned off in the environment");
+        return Verdict::not_applicable("logging is turned off in the environment");
     }
     let mut checked = Vec::new();
     let mut failures = Vec::new();
@@ -603,15 +626,15 @@ fn log_delivery(env: &Environment, p: &TargetPosture) -> Verdict {
     }
     failures.extend(p.config_delivery.iter().map(|f| format!("AWS Config {f}")));
     if checked.is_empty() {
-        return not_applicable("nothing delivers logs here");
+        return Verdict::not_applicable("nothing delivers logs here");
     }
     if failures.is_empty() {
-        pass(
+        Verdict::pass(
             format!("{} deliveries report no error", checked.len()),
             checked,
         )
     } else {
-        fail(failures.join(" | "), checked)
+        Verdict::fail(failures.join(" | "), checked)
     }
 }
 
@@ -619,14 +642,14 @@ fn log_delivery(env: &Environment, p: &TargetPosture) -> Verdict {
 /// activity, has a recent object.
 fn logs_landing(p: &TargetPosture, scheduled: bool) -> Verdict {
     let Some(landing) = &p.landing else {
-        return not_applicable("no forensic account: there is no archive to look in");
+        return Verdict::not_applicable("no forensic account: there is no archive to look in");
     };
     let landing: Vec<_> = landing
         .iter()
         .filter(|l| l.scheduled == scheduled)
         .collect();
     if landing.is_empty() {
-        return not_applicable("no such log is delivered into the archive from here");
+        return Verdict::not_applicable("no such log is delivered into the archive from here");
     }
     let evidence: Vec<String> = landing
         .iter()
@@ -649,15 +672,15 @@ fn logs_landing(p: &TargetPosture, scheduled: bool) -> Verdict {
         .collect();
     if missing.is_empty() {
         let logs: Vec<&str> = landing.iter().map(|l| l.log.as_str()).collect();
-        pass(format!("recent objects of {}", logs.join(", ")), evidence)
+        Verdict::pass(format!("recent objects of {}", logs.join(", ")), evidence)
     } else {
-        fail(missing.join(" | "), evidence)
+        Verdict::fail(missing.join(" | "), evidence)
     }
 }
 
 fn trail_logs(env: &Environment, scope: &Scope, target: &Target, p: &TargetPosture) -> Verdict {
     let Some(spec) = env.logging.as_ref().and_then(|l| l.cloudtrail.as_ref()) else {
-        return not_applicable("the trail is turned off in the environment");
+        return Verdict::not_applicable("the trail is turned off in the environment");
     };
     let trails = p.trails.as_deref().unwrap_or_default();
     let organization = scope.organization.enabled;
@@ -674,20 +697,22 @@ fn trail_logs(env: &Environment, scope: &Scope, target: &Target, p: &TargetPostu
             continue;
         };
         match p.log_retention.get(&group) {
-            Some(None) => return pass(format!("{group}: never expires"), vec![group.clone()]),
+            Some(None) => {
+                return Verdict::pass(format!("{group}: never expires"), vec![group.clone()])
+            }
             Some(Some(days)) if *days >= 365 => {
-                return pass(format!("{group}: {days} days"), vec![group.clone()])
+                return Verdict::pass(format!("{group}: {days} days"), vec![group.clone()])
             }
             Some(Some(days)) => {
-                return fail(
+                return Verdict::fail(
                     format!("{group}: retained {days} days, less than 365"),
                     vec![group.clone()],
                 )
             }
-            None => return fail(format!("{group} does not exist"), vec![group.clone()]),
+            None => return Verdict::fail(format!("{group} does not exist"), vec![group.clone()]),
         }
     }
-    fail(
+    Verdict::fail(
         "no organization trail delivers to CloudWatch Logs in this account and region",
         Vec::new(),
     )
@@ -695,7 +720,7 @@ fn trail_logs(env: &Environment, scope: &Scope, target: &Target, p: &TargetPostu
 
 fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
     let Some(access) = &env.access else {
-        return not_applicable("no `access` section");
+        return Verdict::not_applicable("no `access` section");
     };
     let name = &access.breakglass.role_name;
     let Some(role) = p
@@ -704,7 +729,7 @@ fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
         .and_then(|r| r.get(name))
         .and_then(Option::as_ref)
     else {
-        return fail(format!("no role {name}"), Vec::new());
+        return Verdict::fail(format!("no role {name}"), Vec::new());
     };
     let allowed: BTreeSet<&str> = scope
         .security_principals
@@ -713,12 +738,12 @@ fn breakglass(env: &Environment, scope: &Scope, p: &TargetPosture) -> Verdict {
         .collect();
     let gaps = trust_gaps(&role.trust_policy, &allowed);
     if gaps.is_empty() {
-        pass(
+        Verdict::pass(
             format!("{name}: MFA, trusts only the security principals"),
             vec![role.arn.clone()],
         )
     } else {
-        fail(
+        Verdict::fail(
             format!("{name}: {}", gaps.join("; ")),
             vec![role.arn.clone()],
         )
@@ -731,20 +756,20 @@ use crate::model::rules::{principals, statements};
 
 fn forensic_account(env: &Environment, scope: &Scope) -> Verdict {
     let Some(forensic) = &env.forensic else {
-        return not_applicable("no `forensic` section");
+        return Verdict::not_applicable("no `forensic` section");
     };
     let Some(id) = &scope.forensic_account else {
-        return fail("the forensic account does not exist yet", Vec::new());
+        return Verdict::fail("the forensic account does not exist yet", Vec::new());
     };
     let org = &scope.organization;
     let Some(account) = org.account(id) else {
-        return fail(
+        return Verdict::fail(
             format!("{id} is not in the organization"),
             vec![id.to_string()],
         );
     };
     if !account.is_active() {
-        return fail(format!("{id} is {}", account.status), vec![id.to_string()]);
+        return Verdict::fail(format!("{id} is {}", account.status), vec![id.to_string()]);
     }
     if let ForensicAccount::Create(new) = &forensic.account {
         if let Some(ou) = &new.ou {
@@ -757,14 +782,14 @@ fn forensic_account(env: &Environment, scope: &Scope) -> Verdict {
                 })
                 .map(|u| u.id.clone());
             if expected.as_deref() != Some(account.parent.as_str()) {
-                return fail(
+                return Verdict::fail(
                     format!("{id} is in {}, not in {}", account.parent, ou.value),
                     vec![id.to_string()],
                 );
             }
         }
     }
-    pass(
+    Verdict::pass(
         format!("{} ({id}) is active in {}", account.name, account.parent),
         vec![id.to_string()],
     )

@@ -83,15 +83,15 @@ pub async fn check(
     let mut findings = evaluate::evaluate(env, &scope, &selected, &postures);
     let observed = workloads::observe(aws, env, &scope, &sessions, options.parallelism).await;
     findings.extend(workloads::evaluate(env, &selected, &observed));
-    let order: BTreeMap<&str, usize> = controls::CATALOG
+    let order: BTreeMap<ControlId, usize> = controls::CATALOG
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
     // Stable: each control's findings keep their order by target, then resource.
     findings.sort_by(|a, b| {
-        (order.get(a.control.as_str()), &a.target, &a.resource).cmp(&(
-            order.get(b.control.as_str()),
+        (order.get(&a.control), &a.target, &a.resource).cmp(&(
+            order.get(&b.control),
             &b.target,
             &b.resource,
         ))

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::addr::{AccountId, Target};
+pub use crate::model::controls::ControlId;
 
 /// Version of the JSON form. Bumped on any change a reader could notice. 2: findings of
 /// the per-resource controls name their `resource`, several per control × target.
@@ -69,7 +70,7 @@ pub enum ControlScope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Control {
     /// Stable id, e.g. `IR-TRAIL-1`: used by `--control`, in reports and by CI rules.
-    pub id: &'static str,
+    pub id: ControlId,
     pub title: &'static str,
     pub severity: Severity,
     pub scope: ControlScope,
@@ -109,10 +110,60 @@ impl fmt::Display for Status {
     }
 }
 
+/// What judging one control in one target (or one resource) found; becomes a [`Finding`]
+/// once placed. The one verdict type of `check`: per-target judges and per-resource
+/// workload judges alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: Status,
+    /// Why, in one line.
+    pub message: String,
+    /// The resources looked at.
+    pub evidence: Vec<String>,
+}
+
+impl Verdict {
+    pub fn pass(message: impl Into<String>, evidence: Vec<String>) -> Self {
+        Self::of(Status::Pass, message, evidence)
+    }
+
+    pub fn fail(message: impl Into<String>, evidence: Vec<String>) -> Self {
+        Self::of(Status::Fail, message, evidence)
+    }
+
+    pub fn not_applicable(message: impl Into<String>) -> Self {
+        Self::of(Status::NotApplicable, message, Vec::new())
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::of(Status::Error, message, Vec::new())
+    }
+
+    pub fn of(status: Status, message: impl Into<String>, evidence: Vec<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    /// The finding of `control` in `target` (about `resource`, for per-resource controls).
+    pub fn finding(self, control: ControlId, target: Target, resource: Option<String>) -> Finding {
+        Finding {
+            control,
+            target,
+            status: self.status,
+            message: self.message,
+            evidence: self.evidence,
+            resource,
+        }
+    }
+}
+
 /// One control evaluated in one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub control: String,
+    pub control: ControlId,
     pub target: Target,
     pub status: Status,
     /// Why, in one line: what was found or what is missing.
@@ -148,7 +199,7 @@ pub struct Totals {
 }
 
 impl CheckReport {
-    pub fn control(&self, id: &str) -> Option<&Control> {
+    pub fn control(&self, id: ControlId) -> Option<&Control> {
         self.controls.iter().find(|c| c.id == id)
     }
 
@@ -168,7 +219,7 @@ impl CheckReport {
     /// Failing findings of controls at or above `min`.
     pub fn failures_at_or_above(&self, min: Severity) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| {
-            f.status == Status::Fail && self.control(&f.control).is_some_and(|c| c.severity >= min)
+            f.status == Status::Fail && self.control(f.control).is_some_and(|c| c.severity >= min)
         })
     }
 

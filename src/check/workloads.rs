@@ -12,7 +12,7 @@ use crate::config::Environment;
 use crate::discover::{workloads, Scope};
 use crate::workload::{judge, Judgement, ResourceType, Workload, WorkloadKind};
 
-use super::model::{Control, Finding, Status};
+use super::model::{Control, Finding, Status, Verdict};
 
 /// Every target's workloads, or why they could not be read.
 pub type Observed = BTreeMap<Target, Result<Vec<Workload>, AwsError>>;
@@ -65,13 +65,8 @@ pub fn evaluate(env: &Environment, controls: &[&Control], observed: &Observed) -
             continue;
         };
         for (target, read) in observed {
-            let finding = |status, message: String, evidence, resource| Finding {
-                control: control.id.to_owned(),
-                target: target.clone(),
-                status,
-                message,
-                evidence,
-                resource,
+            let finding = |status, message: String, evidence, resource| {
+                Verdict::of(status, message, evidence).finding(control.id, target.clone(), resource)
             };
             let workloads = match read {
                 Err(err) => {

@@ -27,7 +27,7 @@ use crate::config::{
 use crate::discover::{Scope, TargetState};
 use crate::render::{self, Component, Covered, CoveringTrail, ForensicNames};
 
-use super::model::{Control, ExistingFinding, Verdict};
+use super::model::{ControlId, ExistingFinding, Verdict};
 
 /// The findings for the plan, and per target what the templates leave out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,7 +135,7 @@ fn merge(into: &mut Covered, from: Covered) {
     into.query_logs.extend(from.query_logs);
 }
 
-fn finding(target: &Target, control: Control, id: &str, verdict: Verdict) -> ExistingFinding {
+fn finding(target: &Target, control: ControlId, id: &str, verdict: Verdict) -> ExistingFinding {
     ExistingFinding {
         target: target.clone(),
         control,
@@ -239,7 +239,7 @@ pub fn trail(
             (None, true) => {
                 findings.push(finding(
                     target,
-                    Control::CisAlarms,
+                    ControlId::Alarms,
                     &meets.arn,
                     Verdict::Conflict {
                         gaps: vec![format!(
@@ -263,7 +263,7 @@ pub fn trail(
         };
         findings.push(finding(
             target,
-            Control::Trail,
+            ControlId::Trail,
             &meets.arn,
             Verdict::Satisfied { note },
         ));
@@ -293,7 +293,7 @@ pub fn trail(
         }
         let findings = vec![finding(
             target,
-            Control::Trail,
+            ControlId::Trail,
             &base.arn,
             Verdict::Satisfied { note: Some(note) },
         )];
@@ -312,7 +312,7 @@ pub fn trail(
         .map(|t| {
             finding(
                 target,
-                Control::Trail,
+                ControlId::Trail,
                 &t.arn,
                 Verdict::FallsShort {
                     gaps: trail_gaps(spec, organization, t),
@@ -392,7 +392,7 @@ pub fn detector(spec: &GuardDutySpec, target: &Target, found: &DetectorFact) -> 
             gaps,
         }
     };
-    finding(target, Control::GuardDuty, id, verdict)
+    finding(target, ControlId::GuardDuty, id, verdict)
 }
 
 pub fn recorder_gaps(
@@ -446,7 +446,7 @@ pub fn recorder(
             gaps,
         }
     };
-    finding(target, Control::ConfigRecorder, name, verdict)
+    finding(target, ControlId::Config, name, verdict)
 }
 
 /// Whether `destination` is the log archive bucket or a prefix in it.
@@ -513,7 +513,7 @@ pub fn flow_logs(
             covered.insert(vpc.to_owned());
             findings.push(with_vpc(finding(
                 target,
-                Control::FlowLogs,
+                ControlId::FlowLogs,
                 &meets.id,
                 Verdict::Satisfied { note: None },
             )));
@@ -522,7 +522,7 @@ pub fn flow_logs(
         for flow_log in logs {
             findings.push(with_vpc(finding(
                 target,
-                Control::FlowLogs,
+                ControlId::FlowLogs,
                 &flow_log.id,
                 Verdict::FallsShort {
                     gaps: flow_log_gaps(spec, archive, flow_log),
@@ -576,7 +576,7 @@ pub fn query_logs(
             covered.insert(vpc.to_owned());
             findings.push(with_vpc(finding(
                 target,
-                Control::DnsQueryLogs,
+                ControlId::DnsLogs,
                 &meets.id,
                 Verdict::Satisfied { note: None },
             )));
@@ -585,7 +585,7 @@ pub fn query_logs(
         for association in associations {
             findings.push(with_vpc(finding(
                 target,
-                Control::DnsQueryLogs,
+                ControlId::DnsLogs,
                 &association.id,
                 Verdict::FallsShort {
                     gaps: query_log_gaps(archive, association),

@@ -12,7 +12,7 @@ use crate::render::Component;
 
 /// Version of the JSON form. Bumped on any change a reader could notice: `apply` refuses
 /// a saved plan of another version rather than guess what its fields meant.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -60,38 +60,13 @@ pub struct Plan {
     pub workloads: super::workloads::WorkloadPlan,
 }
 
-/// A control of the environment that a resource made outside irready can meet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Control {
-    /// The organization (or account) trail of the management account.
-    Trail,
-    /// The CIS metric filters and alarms on the trail's log group.
-    CisAlarms,
-    GuardDuty,
-    ConfigRecorder,
-    FlowLogs,
-    DnsQueryLogs,
-}
-
-impl Control {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Trail => "trail",
-            Self::CisAlarms => "CIS alarms",
-            Self::GuardDuty => "GuardDuty detector",
-            Self::ConfigRecorder => "Config recorder",
-            Self::FlowLogs => "flow logs",
-            Self::DnsQueryLogs => "DNS query logs",
-        }
-    }
-}
+pub use crate::model::controls::ControlId;
 
 /// One existing resource weighed against the settings of a control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExistingFinding {
     pub target: Target,
-    pub control: Control,
+    pub control: ControlId,
     /// The existing resource: trail ARN, detector id, recorder name, flow log id or
     /// query log config association id.
     pub resource_id: String,

@@ -466,7 +466,7 @@ fn existing_line(out: &mut String, plan: &Plan, finding: &ExistingFinding) {
         "{} / {}  {}",
         plan.account_label(&finding.target.account),
         finding.target.region,
-        finding.control.label()
+        finding.control.noun()
     );
     if let Some(vpc) = &finding.vpc {
         let _ = write!(subject, " on {vpc}");

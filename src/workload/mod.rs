@@ -20,15 +20,15 @@ pub const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$
 pub use crate::config::WorkloadKind;
 
 /// The readiness control that judges workload logs of `kind`.
-pub fn control_of(kind: WorkloadKind) -> &'static str {
+pub fn control_of(kind: WorkloadKind) -> crate::model::controls::ControlId {
     match kind {
-        WorkloadKind::S3 => crate::model::controls::WORKLOAD_S3,
-        WorkloadKind::Elb => crate::model::controls::WORKLOAD_ELB,
-        WorkloadKind::Redshift => crate::model::controls::WORKLOAD_REDSHIFT,
-        WorkloadKind::Eks => crate::model::controls::WORKLOAD_EKS,
-        WorkloadKind::Apigateway => crate::model::controls::WORKLOAD_APIGATEWAY,
-        WorkloadKind::Waf => crate::model::controls::WORKLOAD_WAF,
-        WorkloadKind::Cloudfront => crate::model::controls::WORKLOAD_CLOUDFRONT,
+        WorkloadKind::S3 => crate::model::controls::ControlId::WorkloadS3,
+        WorkloadKind::Elb => crate::model::controls::ControlId::WorkloadElb,
+        WorkloadKind::Redshift => crate::model::controls::ControlId::WorkloadRedshift,
+        WorkloadKind::Eks => crate::model::controls::ControlId::WorkloadEks,
+        WorkloadKind::Apigateway => crate::model::controls::ControlId::WorkloadApiGateway,
+        WorkloadKind::Waf => crate::model::controls::ControlId::WorkloadWaf,
+        WorkloadKind::Cloudfront => crate::model::controls::ControlId::WorkloadCloudFront,
     }
 }
 

@@ -1,6 +1,8 @@
 use serde_json::json;
 
 use super::*;
+use crate::check::controls;
+use crate::check::Status;
 
 #[test]
 fn every_principal_of_a_trust_policy_is_found_whatever_its_form() {
@@ -32,13 +34,17 @@ fn a_vpc_without_what_the_control_wants_fails_and_is_named() {
         tags: Default::default(),
     };
     let (a, b) = (vpc("vpc-a"), vpc("vpc-b"));
-    let (status, message, evidence) = per_vpc(&[&a, &b], "flow log", |id| {
+    let Verdict {
+        status,
+        message,
+        evidence,
+    } = per_vpc(&[&a, &b], "flow log", |id| {
         (id == "vpc-a").then(|| "fl-1".to_owned())
     });
     assert_eq!(status, Status::Fail);
     assert_eq!(message, "no flow log on vpc-b");
     assert_eq!(evidence, ["vpc-a: fl-1"]);
-    let (status, _, _) = per_vpc(&[], "flow log", |_| None);
+    let Verdict { status, .. } = per_vpc(&[], "flow log", |_| None);
     assert_eq!(status, Status::NotApplicable);
 }
 
@@ -74,7 +80,7 @@ fn an_account_that_cannot_be_read_is_an_error_there_and_the_others_are_still_jud
         target("444444444444"),
         Err(AwsError::other("sts:AssumeRole", "access denied")),
     );
-    let guardduty = super::controls::find(super::controls::GUARDDUTY).unwrap();
+    let guardduty = controls::of(ControlId::GuardDuty);
     let findings = evaluate(&env, &scope, &[guardduty], &postures);
     let status = |account: &str| {
         findings

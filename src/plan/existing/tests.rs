@@ -54,7 +54,7 @@ fn a_compliant_trail_is_satisfied_and_the_alarms_go_on_its_log_group() {
     let covering = covering.expect("the trail covers the control");
     assert_eq!(covering.log_group.as_deref(), Some("/aws/controltower/ct"));
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].control, Control::Trail);
+    assert_eq!(findings[0].control, ControlId::Trail);
     assert!(findings[0].resource_id.ends_with("trail/org-trail"));
     assert_eq!(
         findings[0].verdict,
@@ -144,7 +144,7 @@ fn alarms_cannot_go_on_a_log_group_in_another_region_or_account() {
     assert_eq!(covering.unwrap().log_group, None);
     let alarms = findings
         .iter()
-        .find(|f| f.control == Control::CisAlarms)
+        .find(|f| f.control == ControlId::Alarms)
         .expect("an alarms finding");
     let Verdict::Conflict { instruction, .. } = &alarms.verdict else {
         panic!("{alarms:?}");

@@ -109,9 +109,9 @@ fn matrix(out: &mut String, report: &CheckReport) {
             out,
             "<th scope=\"col\" class=\"control sev-{}\" data-control=\"{}\" title=\"{}\">{}<small>{}</small></th>",
             c.severity.name(),
-            escape(c.id),
+            escape(c.id.as_str()),
             escape(c.title),
-            escape(c.id),
+            escape(c.id.as_str()),
             c.severity.name(),
         );
     }
@@ -143,7 +143,7 @@ fn matrix(out: &mut String, report: &CheckReport) {
             );
             for c in &report.controls {
                 let label = target_label(report, target);
-                match cells.get(&(c.id, *target)) {
+                match cells.get(&(c.id.as_str(), *target)) {
                     Some(&i) => {
                         let status = report.findings[i].status;
                         let _ = write!(
@@ -151,9 +151,9 @@ fn matrix(out: &mut String, report: &CheckReport) {
                             "<td class=\"cell s-{s}\" data-status=\"{s}\" data-control=\"{}\" \
                              data-target=\"{}\" data-finding=\"{i}\" tabindex=\"0\" \
                              title=\"{}: {} in {}\">{}</td>",
-                            escape(c.id),
+                            escape(c.id.as_str()),
                             escape(&key),
-                            escape(c.id),
+                            escape(c.id.as_str()),
                             status.name(),
                             escape(&label),
                             symbol(status),
@@ -165,9 +165,9 @@ fn matrix(out: &mut String, report: &CheckReport) {
                             out,
                             "<td class=\"cell s-absent\" data-status=\"absent\" data-control=\"{}\" \
                              data-target=\"{}\" tabindex=\"0\" title=\"{}: not evaluated in {}\"></td>",
-                            escape(c.id),
+                            escape(c.id.as_str()),
                             escape(&key),
-                            escape(c.id),
+                            escape(c.id.as_str()),
                             escape(&label),
                         );
                     }
@@ -221,7 +221,7 @@ fn data(report: &CheckReport) -> Data<'_> {
             .iter()
             .map(|c| {
                 (
-                    c.id,
+                    c.id.as_str(),
                     ControlData {
                         title: c.title,
                         severity: c.severity.name(),
@@ -237,7 +237,7 @@ fn data(report: &CheckReport) -> Data<'_> {
             .findings
             .iter()
             .map(|f| FindingData {
-                control: &f.control,
+                control: f.control.as_str(),
                 target: target_label(report, &f.target),
                 status: f.status.name(),
                 message: &f.message,

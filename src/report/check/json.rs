@@ -51,7 +51,7 @@ mod tests {
             .iter()
             .filter_map(|c| c["id"].as_str())
             .collect();
-        let expected: Vec<&str> = report.controls.iter().map(|c| c.id).collect();
+        let expected: Vec<&str> = report.controls.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, expected);
         assert_eq!(
             value["totals"],

@@ -69,7 +69,7 @@ fn suite(
     let totals = count(findings.iter().copied());
     let mut element = w
         .create_element("testsuite")
-        .with_attribute(("name", control.id));
+        .with_attribute(("name", control.id.as_str()));
     for (key, value) in counts(&totals) {
         element = element.with_attribute((key, value.as_str()));
     }
@@ -110,7 +110,7 @@ fn case(
     };
     let element = w
         .create_element("testcase")
-        .with_attribute(("classname", control.id))
+        .with_attribute(("classname", control.id.as_str()))
         .with_attribute(("name", name.as_str()));
     let message = xml_safe(&finding.message);
     let (tag, kind) = match finding.status {
@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(suites.len(), report.controls.len());
         let gd = suites
             .iter()
-            .find(|s| attr(s, "name") == controls::GUARDDUTY)
+            .find(|s| attr(s, "name") == controls::ControlId::GuardDuty.as_str())
             .expect("GuardDuty suite");
         assert_eq!(
             [
@@ -275,7 +275,7 @@ mod tests {
         assert_eq!(attr(failure, "type"), "high");
         let case = named(&elements, "testcase")
             .into_iter()
-            .find(|c| attr(c, "classname") == controls::GUARDDUTY)
+            .find(|c| attr(c, "classname") == controls::ControlId::GuardDuty.as_str())
             .expect("GuardDuty case");
         assert_eq!(attr(case, "name"), "111111111111/eu-west-1");
         assert!(xml.contains("prod-app (111111111111)/eu-west-1: no detector &lt;b&gt;"));

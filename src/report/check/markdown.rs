@@ -40,7 +40,7 @@ pub fn render(report: &CheckReport) -> String {
         .filter(|f| f.status == Status::Fail)
         .collect();
     // Most severe first; the sort is stable, so report order (control, target) otherwise.
-    failing.sort_by_key(|f| std::cmp::Reverse(report.control(&f.control).map(|c| c.severity)));
+    failing.sort_by_key(|f| std::cmp::Reverse(report.control(f.control).map(|c| c.severity)));
     if !failing.is_empty() {
         findings_table(&mut out, report, &failing);
     }
@@ -85,13 +85,13 @@ fn findings_table(out: &mut String, report: &CheckReport, findings: &[&Finding])
     let _ = writeln!(out, "|---|---|---|---|");
     for f in findings {
         let severity = report
-            .control(&f.control)
+            .control(f.control)
             .map(|c| c.severity.name())
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} |",
-            cell(&f.control),
+            cell(f.control.as_str()),
             severity,
             cell(&target_label(report, &f.target)),
             cell(&f.message)

@@ -14,7 +14,7 @@ pub mod sarif;
 pub mod text;
 
 use crate::addr::Target;
-use crate::check::{CheckReport, Control, Finding, Status, Totals};
+use crate::check::{CheckReport, Control, ControlId, Finding, Status, Totals};
 
 /// The output formats of `irready check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub(crate) fn summaries(report: &CheckReport) -> Vec<ControlSummary<'_>> {
 }
 
 /// The findings of one control, in report order (by target).
-pub(crate) fn findings_of<'a>(report: &'a CheckReport, control: &str) -> Vec<&'a Finding> {
+pub(crate) fn findings_of(report: &CheckReport, control: ControlId) -> Vec<&Finding> {
     report
         .findings
         .iter()
@@ -142,7 +142,7 @@ pub(crate) fn listed_findings(report: &CheckReport) -> impl Iterator<Item = &Fin
     report
         .findings
         .iter()
-        .filter(|f| report.control(&f.control).is_some())
+        .filter(|f| report.control(f.control).is_some())
 }
 
 /// A target for people: `prod-app (123456789012)/eu-west-1`.
@@ -194,7 +194,7 @@ pub(crate) mod fixture {
     use chrono::{TimeZone, Utc};
 
     use crate::addr::{AccountId, Region, Target};
-    use crate::check::controls::{self, find};
+    use crate::check::controls::{self, ControlId};
     use crate::check::{CheckReport, Finding, Status, CHECK_FORMAT_VERSION};
 
     pub const PROD: &str = "111111111111";
@@ -207,9 +207,9 @@ pub(crate) mod fixture {
         )
     }
 
-    fn finding(control: &str, t: Target, status: Status, message: &str) -> Finding {
+    fn finding(control: ControlId, t: Target, status: Status, message: &str) -> Finding {
         Finding {
-            control: control.to_owned(),
+            control,
             target: t,
             status,
             message: message.to_owned(),
@@ -220,15 +220,12 @@ pub(crate) mod fixture {
 
     pub fn report() -> CheckReport {
         let ids = [
-            controls::TRAIL,
-            controls::GUARDDUTY,
-            controls::CONFIG,
-            controls::FLOW_LOGS,
+            controls::ControlId::Trail,
+            controls::ControlId::GuardDuty,
+            controls::ControlId::Config,
+            controls::ControlId::FlowLogs,
         ];
-        let controls = ids
-            .iter()
-            .map(|id| find(id).expect("catalog control").clone())
-            .collect();
+        let controls = ids.iter().map(|id| controls::of(*id).clone()).collect();
         let home = target(PROD, "eu-west-1");
         let targets = [
             target(PROD, "eu-west-1"),
@@ -237,7 +234,7 @@ pub(crate) mod fixture {
             target(DEV, "us-east-1"),
         ];
         let mut findings = vec![finding(
-            controls::TRAIL,
+            controls::ControlId::Trail,
             home,
             Status::Pass,
             "org trail logging",
@@ -249,11 +246,16 @@ pub(crate) mod fixture {
                 (DEV, "eu-west-1") => (Status::Error, "AccessDenied: cannot assume role"),
                 _ => (Status::Pass, "detector enabled"),
             };
-            findings.push(finding(controls::GUARDDUTY, t.clone(), status, message));
+            findings.push(finding(
+                controls::ControlId::GuardDuty,
+                t.clone(),
+                status,
+                message,
+            ));
         }
         for t in &targets {
             findings.push(finding(
-                controls::CONFIG,
+                controls::ControlId::Config,
                 t.clone(),
                 Status::Pass,
                 "recorder on",
@@ -264,7 +266,12 @@ pub(crate) mod fixture {
                 "us-east-1" => (Status::NotApplicable, "no VPC"),
                 _ => (Status::Pass, "every VPC has a flow log | all traffic"),
             };
-            findings.push(finding(controls::FLOW_LOGS, t.clone(), status, message));
+            findings.push(finding(
+                controls::ControlId::FlowLogs,
+                t.clone(),
+                status,
+                message,
+            ));
         }
         findings.sort_by(|a, b| (&a.control, &a.target).cmp(&(&b.control, &b.target)));
         CheckReport {
@@ -299,16 +306,16 @@ mod tests {
     #[test]
     fn summaries_put_failures_first_then_errors() {
         let report = fixture::report();
-        let order: Vec<&str> = summaries(&report).iter().map(|s| s.control.id).collect();
+        let order: Vec<ControlId> = summaries(&report).iter().map(|s| s.control.id).collect();
         // GuardDuty fails; the trail (critical) passes, before the high flow logs and the
         // medium Config.
         assert_eq!(
             order,
             [
-                controls::GUARDDUTY,
-                controls::TRAIL,
-                controls::FLOW_LOGS,
-                controls::CONFIG
+                controls::ControlId::GuardDuty,
+                controls::ControlId::Trail,
+                controls::ControlId::FlowLogs,
+                controls::ControlId::Config
             ]
         );
         let gd = summaries(&report)[0];

@@ -79,7 +79,7 @@ fn security_severity(severity: Severity) -> &'static str {
 
 fn rule(control: &Control) -> Rule<'_> {
     Rule {
-        id: control.id,
+        id: control.id.as_str(),
         short_description: Text {
             text: control.title,
         },
@@ -123,7 +123,7 @@ fn result<'a>(
     };
     let place = target_label(report, &finding.target);
     Some(SarifResult {
-        rule_id: control.id,
+        rule_id: control.id.as_str(),
         rule_index,
         kind,
         level,
@@ -388,7 +388,7 @@ for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.a
         let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
         assert_eq!(rules.len(), report.controls.len());
         let gd = &rules[1];
-        assert_eq!(gd["id"], controls::GUARDDUTY);
+        assert_eq!(gd["id"], controls::ControlId::GuardDuty.as_str());
         assert_eq!(gd["properties"]["security-severity"], "8.0");
         assert_eq!(gd["defaultConfiguration"]["level"], "error");
 

@@ -27,7 +27,7 @@ pub fn render(report: &CheckReport, verbose: bool) -> String {
     let summaries = summaries(report);
     let id_width = summaries
         .iter()
-        .map(|s| s.control.id.len())
+        .map(|s| s.control.id.as_str().len())
         .max()
         .unwrap_or(0);
     let _ = writeln!(out);
@@ -64,7 +64,7 @@ fn control_line(out: &mut String, summary: &ControlSummary<'_>, id_width: usize)
         out,
         "{} {}  {}  {}  {}",
         paint(summary.worst, symbol(summary.worst).to_owned()).bold(),
-        pad_str(c.id, id_width, Alignment::Left, None),
+        pad_str(c.id.as_str(), id_width, Alignment::Left, None),
         pad_str(c.severity.name(), 8, Alignment::Left, None),
         pad_str(c.title, TITLE_WIDTH, Alignment::Left, Some("…")),
         paint(summary.worst, counts_phrase(&summary.counts, " / ")),
@@ -130,9 +130,15 @@ mod tests {
     #[test]
     fn failing_controls_come_first_with_their_failing_targets() {
         let text = plain(&fixture::report(), false);
-        let gd = line_of(&text, controls::GUARDDUTY);
-        assert!(gd < line_of(&text, controls::TRAIL), "{text}");
-        assert!(gd < line_of(&text, controls::CONFIG), "{text}");
+        let gd = line_of(&text, controls::ControlId::GuardDuty.as_str());
+        assert!(
+            gd < line_of(&text, controls::ControlId::Trail.as_str()),
+            "{text}"
+        );
+        assert!(
+            gd < line_of(&text, controls::ControlId::Config.as_str()),
+            "{text}"
+        );
         let line = text.lines().nth(gd).unwrap_or_default();
         assert!(line.starts_with("✗ IR-GD-1"), "{line}");
         assert!(line.contains("high"), "{line}");
@@ -160,7 +166,7 @@ mod tests {
         let text = plain(&fixture::report(), false);
         let trail = text
             .lines()
-            .nth(line_of(&text, controls::TRAIL))
+            .nth(line_of(&text, controls::ControlId::Trail.as_str()))
             .unwrap_or_default();
         assert!(trail.contains("…"), "{trail}");
         assert!(trail.ends_with("1 pass"), "{trail}");
@@ -186,11 +192,13 @@ mod tests {
     #[test]
     fn a_control_evaluated_nowhere_says_so() {
         let mut report = fixture::report();
-        report.findings.retain(|f| f.control != controls::CONFIG);
+        report
+            .findings
+            .retain(|f| f.control != controls::ControlId::Config);
         let text = plain(&report, false);
         let config = text
             .lines()
-            .nth(line_of(&text, controls::CONFIG))
+            .nth(line_of(&text, controls::ControlId::Config.as_str()))
             .unwrap_or_default();
         assert!(config.starts_with("· IR-CONFIG-1"), "{config}");
         assert!(config.ends_with("not evaluated"), "{config}");
