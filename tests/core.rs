@@ -44,10 +44,12 @@ async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, sess
         .send()
         .await
         .unwrap();
+    // In the forensic account the analysis stack adds the querying policy (tests/analysis.rs).
     let names: BTreeSet<&str> = attached
         .attached_policies()
         .iter()
         .filter_map(|p| p.policy_name())
+        .filter(|name| !name.starts_with("irready-demo-analysis-InvestigatorQueryPolicy-"))
         .collect();
     assert_eq!(
         names,
@@ -905,7 +907,10 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    assert_eq!(created.len(), 30, "{created:?}");
+    // Per account (5) × region (2): regional baseline and breakglass alerts; per account:
+    // access, and breakglass alerts in us-east-1 too; the forensic account: core, a VPC
+    // per analysis region and the analysis tables; the management account: trail, alarms.
+    assert_eq!(created.len(), 31, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     // The `sift` image exists in us-east-1 only: the plan copies it into eu-west-1.
     let plan_json = plan.json();
@@ -969,7 +974,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 30 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 31 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -1115,6 +1120,10 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     expected.insert(format!(
         "{forensics}/eu-central-1/irready-demo-forensic-vpc create"
     ));
+    // The tables of the logs the new region delivers project it.
+    expected.insert(format!(
+        "{forensics}/us-east-1/irready-demo-analysis update"
+    ));
     for account in accounts.values() {
         expected.insert(format!(
             "{account}/eu-central-1/irready-demo-regional-baseline create"
@@ -1129,6 +1138,19 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
             continue;
         }
         let resources = stack["resources"].as_array().unwrap();
+        if stack["component"] == "analysis" {
+            let paths: BTreeSet<&str> = resources
+                .iter()
+                .flat_map(|r| r["properties"].as_array().unwrap())
+                .map(|p| p["path"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                paths,
+                BTreeSet::from(["TableInput.Parameters.projection.region.values"]),
+                "{stack}"
+            );
+            continue;
+        }
         assert_eq!(resources.len(), 1, "{stack}");
         assert_eq!(resources[0]["logical_id"], "BreakglassRole");
         assert_eq!(resources[0]["action"], "modify");
@@ -1153,7 +1175,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     );
     assert!(
         text_plan.stdout.contains(
-            "Plan: 103 to add, 5 to change, 0 to destroy across 16 stacks, 1 image to copy in 5 accounts × 3 regions."
+            "Plan: 103 to add, 7 to change, 0 to destroy across 17 stacks, 1 image to copy in 5 accounts × 3 regions."
         ),
         "{}",
         text_plan.stdout

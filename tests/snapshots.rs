@@ -38,6 +38,11 @@ async fn the_demo_plan_and_check_reports_read_as_their_snapshots() {
     text.expect_code(2);
     insta::assert_snapshot!("demo-plan.txt", text.stdout);
 
+    // Past 30 stacks the text is a summary; --verbose shows every stack and resource.
+    let verbose = emu.irready(&["plan", "-e", DEMO, "--verbose"]);
+    verbose.expect_code(0);
+    insta::assert_snapshot!("demo-plan-verbose.txt", verbose.stdout);
+
     let markdown = emu.irready(&["plan", "-e", DEMO, "--format", "markdown"]);
     markdown.expect_code(0);
     insta::assert_snapshot!("demo-plan.md", markdown.stdout);

@@ -7,6 +7,7 @@
 
 pub mod apigateway;
 pub mod apigatewayv2;
+pub mod athena;
 pub mod cfn;
 pub mod cloudfront;
 pub mod cloudtrail;
@@ -587,6 +588,16 @@ impl Aws {
         /// Systems Manager parameters.
         ssm,
         aws_sdk_ssm
+    );
+    regional_client!(
+        /// Athena: the analysis component's workgroup.
+        athena,
+        aws_sdk_athena
+    );
+    regional_client!(
+        /// The Glue Data Catalog: the analysis component's tables.
+        glue,
+        aws_sdk_glue
     );
     regional_client!(
         /// KMS: the policies of irready's keys.

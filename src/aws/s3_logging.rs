@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_s3::types::{BucketLoggingStatus, LoggingEnabled};
+use aws_sdk_s3::types::{
+    BucketLoggingStatus, LoggingEnabled, PartitionDateSource, PartitionedPrefix,
+    TargetObjectKeyFormat,
+};
 
 use crate::addr::Region;
-use crate::workload::LogSetting;
+use crate::workload::{LogSetting, PARTITIONED_BY_EVENT_TIME};
 
 use super::{AccountSession, Aws, AwsError, AwsResult};
 
@@ -94,7 +97,12 @@ pub async fn bucket_logging(
             enabled: true,
             destination: Some(l.target_bucket().to_owned()),
             prefix: Some(l.target_prefix().to_owned()),
-            types: Vec::new(),
+            types: l
+                .target_object_key_format()
+                .and_then(|f| f.partitioned_prefix())
+                .filter(|p| p.partition_date_source() == Some(&PartitionDateSource::EventTime))
+                .map(|_| vec![PARTITIONED_BY_EVENT_TIME.to_owned()])
+                .unwrap_or_default(),
         },
         None => LogSetting::off(),
     })
@@ -110,10 +118,24 @@ pub async fn set_bucket_logging(
 ) -> AwsResult<()> {
     let mut status = BucketLoggingStatus::builder();
     if let (true, Some(target)) = (setting.enabled, &setting.destination) {
+        let partitioned = setting
+            .types
+            .iter()
+            .any(|t| t == PARTITIONED_BY_EVENT_TIME)
+            .then(|| {
+                TargetObjectKeyFormat::builder()
+                    .partitioned_prefix(
+                        PartitionedPrefix::builder()
+                            .partition_date_source(PartitionDateSource::EventTime)
+                            .build(),
+                    )
+                    .build()
+            });
         status = status.logging_enabled(
             LoggingEnabled::builder()
                 .target_bucket(target)
                 .target_prefix(setting.prefix.clone().unwrap_or_default())
+                .set_target_object_key_format(partitioned)
                 .build()
                 .map_err(|e| AwsError::other("s3:PutBucketLogging", e.to_string()))?,
         );

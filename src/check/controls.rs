@@ -164,6 +164,22 @@ pub const CATALOG: &[Control] = &[
         remediation: "Plan and apply: irready copies missing images and pins them (forensic.amis).",
     },
     Control {
+        id: ControlId::QueryTables,
+        title: "The log archive's query tables exist, and their partition projection covers every target account and region",
+        severity: Severity::Medium,
+        scope: ControlScope::Forensic,
+        reads: &["glue:GetTables"],
+        remediation: "Plan and apply (forensic.analysis): the plan renders the projection from the organization as it is, so an account that joined shows as a change to projection.account.values.",
+    },
+    Control {
+        id: ControlId::QueryWorkgroup,
+        title: "The Athena workgroup enforces its settings, encrypts results with KMS outside the log archive and caps the data one query scans",
+        severity: Severity::Medium,
+        scope: ControlScope::Forensic,
+        reads: &["athena:GetWorkGroup"],
+        remediation: "Plan and apply (forensic.analysis): a workgroup edited outside irready shows in the plan and apply restores it.",
+    },
+    Control {
         id: ControlId::Alarms,
         title: "The CIS metric filters and alarms exist and notify a topic that someone is subscribed to",
         severity: Severity::High,

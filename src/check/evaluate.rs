@@ -14,6 +14,8 @@ use crate::render::covered_vpcs_of;
 use super::controls::CATALOG;
 use super::model::{Control, ControlId, ControlScope, Finding, Verdict};
 use super::observe::TargetPosture;
+use crate::model::analysis::{self, AnalysisNames};
+use crate::render::ForensicNames;
 
 /// Interface endpoints the forensic VPC must have (and the S3 gateway endpoint).
 const FORENSIC_ENDPOINTS: &[&str] = &[
@@ -125,6 +127,8 @@ fn judge(
         ControlId::Breakglass => breakglass(env, scope, p),
         ControlId::ResponseRoles => response_roles(env, p),
         ControlId::ForensicAccount => forensic_account(env, scope),
+        ControlId::QueryTables => query_tables(env, scope, target, p),
+        ControlId::QueryWorkgroup => query_workgroup(env, target, p),
         ControlId::ForensicVpc => forensic_vpc(p),
         ControlId::EvidenceBucket => evidence_bucket(p),
         ControlId::AnalysisImages => analysis_images(p),
@@ -456,6 +460,151 @@ fn alarms(env: &Environment, p: &TargetPosture) -> Verdict {
             }
             Verdict::fail(gaps.join("; "), evidence)
         }
+    }
+}
+
+/// IR-QUERY-1: every table of the logs irready delivers exists, projects every target
+/// account (or takes the account from each query) and every region it should, and reads
+/// where irready delivers.
+fn query_tables(env: &Environment, scope: &Scope, target: &Target, p: &TargetPosture) -> Verdict {
+    if !analysis::wanted(env) {
+        return Verdict::not_applicable("forensic.analysis is off, or there is no log archive");
+    }
+    let names = AnalysisNames::new(env, target);
+    let found = match &p.query_tables {
+        None => return Verdict::error("the tables were not read"),
+        Some(None) => {
+            return Verdict::fail(format!("no Glue database {}", names.database), Vec::new())
+        }
+        Some(Some(found)) => found,
+    };
+    let archive = ForensicNames::new(env, target).log_archive_bucket;
+    let mut gaps = Vec::new();
+    let mut evidence = Vec::new();
+    for table in analysis::tables(env) {
+        let Some(fact) = found.iter().find(|f| f.name == table.name) else {
+            gaps.push(format!("no table {}", table.name));
+            continue;
+        };
+        evidence.push(format!("{}.{}", names.database, table.name));
+        let param = |key: &str| fact.parameters.get(key).map(String::as_str);
+        let listed = |key: &str| -> BTreeSet<&str> {
+            param(&format!("projection.{key}.values"))
+                .map(|v| v.split(',').map(str::trim).collect())
+                .unwrap_or_default()
+        };
+        if param("projection.enabled") != Some("true") {
+            gaps.push(format!("{}: partition projection off", table.name));
+        }
+        let keys: Vec<&str> = table
+            .partition_keys
+            .iter()
+            .map(|k| k.name.as_str())
+            .collect();
+        if keys.contains(&"account") && param("projection.account.type") != Some("injected") {
+            let values = listed("account");
+            let missing: Vec<String> = scope
+                .accounts
+                .iter()
+                .filter(|a| !values.contains(a.as_str()))
+                .map(ToString::to_string)
+                .collect();
+            if !missing.is_empty() {
+                gaps.push(format!(
+                    "{}: accounts {} not projected",
+                    table.name,
+                    missing.join(", ")
+                ));
+            }
+        }
+        if keys.contains(&"region") {
+            let values = listed("region");
+            let missing: Vec<String> = analysis::projected_regions(table, scope)
+                .iter()
+                .filter(|r| !values.contains(r.as_str()))
+                .map(ToString::to_string)
+                .collect();
+            if !missing.is_empty() {
+                gaps.push(format!(
+                    "{}: regions {} not projected",
+                    table.name,
+                    missing.join(", ")
+                ));
+            }
+        }
+        let expected = analysis::location_template(table, env, scope, &archive);
+        if param("storage.location.template") != Some(expected.as_str()) {
+            gaps.push(format!(
+                "{}: reads {}, not {expected}",
+                table.name,
+                param("storage.location.template").unwrap_or("nothing")
+            ));
+        }
+    }
+    if gaps.is_empty() {
+        Verdict::pass(
+            format!(
+                "{} tables project every target account and region",
+                evidence.len()
+            ),
+            evidence,
+        )
+    } else {
+        Verdict::fail(gaps.join("; "), evidence)
+    }
+}
+
+/// IR-QUERY-2: the workgroup is on, enforces its settings, encrypts results with KMS in a
+/// place no table reads, and cancels queries past the cutoff.
+fn query_workgroup(env: &Environment, target: &Target, p: &TargetPosture) -> Verdict {
+    if !analysis::wanted(env) {
+        return Verdict::not_applicable("forensic.analysis is off, or there is no log archive");
+    }
+    let names = AnalysisNames::new(env, target);
+    let group = match &p.workgroup {
+        None => return Verdict::error("the workgroup was not read"),
+        Some(None) => {
+            return Verdict::fail(format!("no workgroup {}", names.workgroup), Vec::new())
+        }
+        Some(Some(group)) => group,
+    };
+    let archive = ForensicNames::new(env, target).log_archive_bucket;
+    let mut gaps = Vec::new();
+    if !group.enabled {
+        gaps.push("disabled".to_owned());
+    }
+    if !group.enforced {
+        gaps.push("clients may override its settings".to_owned());
+    }
+    match (group.encryption.as_deref(), &group.kms_key) {
+        (Some("SSE_KMS" | "CSE_KMS"), Some(_)) => {}
+        (other, _) => gaps.push(format!(
+            "results encrypted {}, not with a KMS key",
+            other.unwrap_or("not at all")
+        )),
+    }
+    match &group.output_location {
+        None => gaps.push("no results location".to_owned()),
+        Some(location) if location.starts_with(&format!("s3://{archive}/")) => {
+            gaps.push(format!("results go into the log archive ({location})"))
+        }
+        Some(_) => {}
+    }
+    if group.scan_cutoff_bytes.is_none() {
+        gaps.push("no limit on the data one query scans".to_owned());
+    }
+    let evidence = vec![group.name.clone()];
+    if gaps.is_empty() {
+        Verdict::pass(
+            format!(
+                "{} enforced, results SSE-KMS in {}",
+                group.name,
+                group.output_location.as_deref().unwrap_or_default()
+            ),
+            evidence,
+        )
+    } else {
+        Verdict::fail(format!("{}: {}", group.name, gaps.join(", ")), evidence)
     }
 }
 

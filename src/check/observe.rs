@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::stream::{self, StreamExt};
 
 use crate::addr::{AccountId, Region, Target};
+use crate::aws::athena::{self, TableFact, WorkGroupFact};
 use crate::aws::cloudtrail::{self, TrailFact};
 use crate::aws::configservice::{self, RecorderFact};
 use crate::aws::ec2::{self, FlowLogFact, SecurityGroupFact, VpcExposure, VpcFact};
@@ -17,6 +18,7 @@ use crate::aws::s3::{self, BucketFact};
 use crate::aws::{ssm, AccountSession, Aws, AwsError};
 use crate::config::Environment;
 use crate::discover::Scope;
+use crate::model::analysis::AnalysisNames;
 use crate::render::{Component, ForensicNames};
 
 /// What one target holds, as far as its controls need it. `None` where not read.
@@ -53,6 +55,11 @@ pub struct TargetPosture {
     /// object landed under its prefix (read in the forensic account); `None` where not
     /// read (no forensic account).
     pub landing: Option<Vec<Landing>>,
+    /// The forensic account's home region: the analysis component's tables (`Some(None)`:
+    /// no database).
+    pub query_tables: Option<Option<Vec<TableFact>>>,
+    /// The forensic account's home region: the analysis workgroup (`Some(None)`: absent).
+    pub workgroup: Option<Option<WorkGroupFact>>,
 }
 
 /// One log that delivers into irready's archive from a target, and what landed.
@@ -80,6 +87,8 @@ struct Reads {
     organization: bool,
     evidence: bool,
     analysis: bool,
+    /// The query layer over the log archive (forensic account, home region).
+    query: bool,
 }
 
 /// Every target `check` looks at, with what to read there.
@@ -100,10 +109,11 @@ fn plan_reads(env: &Environment, scope: &Scope) -> BTreeMap<Target, Reads> {
     );
     reads.entry(management).or_default().organization = true;
     if let (Some(account), Some(forensic)) = (&scope.forensic_account, &env.forensic) {
-        reads
+        let home = reads
             .entry(Target::new(account.clone(), env.home_region.clone()))
-            .or_default()
-            .evidence = true;
+            .or_default();
+        home.evidence = true;
+        home.query = crate::model::analysis::wanted(env);
         for region in &forensic.analysis_regions {
             reads
                 .entry(Target::new(account.clone(), region.clone()))
@@ -404,6 +414,11 @@ async fn read(
     if reads.evidence {
         let bucket = ForensicNames::new(env, target).evidence_bucket;
         posture.evidence_bucket = Some(s3::bucket(aws, session, region, &bucket).await?);
+    }
+    if reads.query {
+        let names = AnalysisNames::new(env, target);
+        posture.query_tables = Some(athena::tables(aws, session, region, &names.database).await?);
+        posture.workgroup = Some(athena::workgroup(aws, session, region, &names.workgroup).await?);
     }
     if reads.analysis {
         // The regional reads may have listed the VPCs already.

@@ -359,6 +359,42 @@ pub struct RawForensic {
     pub log_archive: RawBucket,
     #[serde(default)]
     pub amis: Vec<RawAmi>,
+    #[serde(default)]
+    pub analysis: RawAnalysis,
+}
+
+/// `forensic.analysis`: query tables over the log archive, an Athena workgroup and the
+/// hunting queries, in the forensic account's home region.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnalysis {
+    /// On by default wherever irready fills a log archive (`logging` and `forensic`).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The most one query may scan, in GB; a query that would scan more is cancelled.
+    #[serde(default = "default_scan_cutoff_gb")]
+    pub scan_cutoff_gb: u64,
+    /// Days query results are kept in the results bucket.
+    #[serde(default = "default_results_days")]
+    pub results_days: u32,
+}
+
+impl Default for RawAnalysis {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            scan_cutoff_gb: default_scan_cutoff_gb(),
+            results_days: default_results_days(),
+        }
+    }
+}
+
+fn default_scan_cutoff_gb() -> u64 {
+    1000
+}
+
+fn default_results_days() -> u32 {
+    30
 }
 
 /// `forensic.create`: the forensic account, created by apply.

@@ -397,6 +397,7 @@ impl Resolver {
             &raw.log_archive.object_lock,
         );
         let amis = self.amis(&raw.amis, home_region, &analysis_regions);
+        let analysis = self.analysis(&raw.analysis);
         Some(ForensicSpec {
             account: account?,
             analysis_regions,
@@ -404,6 +405,34 @@ impl Resolver {
             evidence_lock: evidence_lock?,
             log_archive_lock: log_archive_lock?,
             amis: amis?,
+            analysis: analysis?,
+        })
+    }
+
+    /// `forensic.analysis`. Athena refuses a per-query cutoff under 10 MB
+    /// (`BytesScannedCutoffPerQuery`, Athena API reference, WorkGroupConfiguration); the
+    /// unit here is GB, so the least is 1.
+    pub(super) fn analysis(&mut self, raw: &raw::RawAnalysis) -> Option<Option<AnalysisSpec>> {
+        let mut ok = true;
+        if raw.scan_cutoff_gb == 0 {
+            self.error(
+                "forensic.analysis.scan_cutoff_gb",
+                "must be at least 1 (GB): a workgroup without a cutoff scans without limit",
+            );
+            ok = false;
+        }
+        if raw.results_days == 0 {
+            self.error(
+                "forensic.analysis.results_days",
+                "must be at least 1: results expire after that many days",
+            );
+            ok = false;
+        }
+        ok.then(|| {
+            raw.enabled.then(|| AnalysisSpec {
+                scan_cutoff_bytes: raw.scan_cutoff_gb.saturating_mul(1_000_000_000),
+                results_days: raw.results_days,
+            })
         })
     }
 

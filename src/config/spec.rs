@@ -88,6 +88,18 @@ pub struct ForensicSpec {
     pub log_archive_lock: ObjectLock,
     /// The analysis images, made available in every analysis region.
     pub amis: Vec<AmiSpec>,
+    /// The query layer over the log archive; `None` when turned off.
+    pub analysis: Option<AnalysisSpec>,
+}
+
+/// `forensic.analysis`: Glue tables with partition projection over the log archive, an
+/// Athena workgroup that enforces its settings, and the hunting queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisSpec {
+    /// The most one query may scan, in bytes (Athena's `BytesScannedCutoffPerQuery`).
+    pub scan_cutoff_bytes: u64,
+    /// Days query results are kept.
+    pub results_days: u32,
 }
 
 /// Which account is the forensic account.

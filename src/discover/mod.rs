@@ -459,7 +459,10 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             Component::Access => entry.breakglass = true,
             Component::ForensicCore => entry.policies = true,
             // Read wherever workload logging goes, destination stack or not (below).
-            Component::WorkloadLogging | Component::Alarms | Component::BreakglassAlerts => {}
+            Component::WorkloadLogging
+            | Component::Alarms
+            | Component::BreakglassAlerts
+            | Component::Analysis => {}
         }
     }
     if let Some(spec) = &env.workload_logging {

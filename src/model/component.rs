@@ -18,6 +18,9 @@ pub enum Component {
     /// Breakglass, investigator and responder roles and the deny-all policy: every target
     /// account, home region.
     Access,
+    /// Query tables over the log archive, an Athena workgroup, its results bucket and
+    /// key, the hunting queries: forensic account, home region (beside the archive).
+    Analysis,
     /// EventBridge rules on the breakglass role being assumed or used to sign in, and
     /// their topic: every target account, every region of the environment and us-east-1
     /// (where sign-in and global STS events are delivered).
@@ -42,8 +45,9 @@ pub enum Component {
 }
 
 impl Component {
-    pub const ALL: [Component; 8] = [
+    pub const ALL: [Component; 9] = [
         Component::Access,
+        Component::Analysis,
         Component::Alarms,
         Component::BreakglassAlerts,
         Component::ForensicCore,
@@ -56,6 +60,7 @@ impl Component {
     pub fn name(self) -> &'static str {
         match self {
             Self::Access => "access",
+            Self::Analysis => "analysis",
             Self::BreakglassAlerts => "breakglass-alerts",
             Self::ForensicVpc => "forensic-vpc",
             Self::ForensicCore => "forensic-core",
@@ -89,6 +94,7 @@ pub fn components(env: &Environment) -> Vec<Component> {
         .filter(|c| match c {
             Component::Access | Component::BreakglassAlerts => env.access.is_some(),
             Component::ForensicCore | Component::ForensicVpc => env.forensic.is_some(),
+            Component::Analysis => super::analysis::wanted(env),
             Component::RegionalBaseline => baseline_wanted(env),
             Component::OrgLogging => trail_wanted(env),
             Component::Alarms => alarms_wanted(env),
@@ -159,6 +165,25 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                 Target::new(home.account.clone(), region.clone()),
             ));
         }
+    }
+    if let (true, Some(home)) = (super::analysis::wanted(env), &forensic_home) {
+        // The tables read the archive the core holds; the investigator role they grant
+        // querying to is the access stack's.
+        let mut depends_on = vec![StackAddr::new(
+            home,
+            Component::ForensicCore.stack_name(&env.name),
+        )];
+        if env.access.is_some() && scope.accounts.contains(&home.account) {
+            depends_on.push(StackAddr::new(
+                home,
+                Component::Access.stack_name(&env.name),
+            ));
+        }
+        out.push(Placement {
+            component: Component::Analysis,
+            target: home.clone(),
+            depends_on,
+        });
     }
     if let (true, Some(home)) = (trail_wanted(env), &forensic_home) {
         let management = Target::new(

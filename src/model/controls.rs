@@ -57,6 +57,8 @@ control_ids! {
     ForensicVpc = "IR-FOR-2", "forensic VPC";
     EvidenceBucket = "IR-FOR-3", "evidence bucket";
     AnalysisImages = "IR-FOR-4", "analysis images";
+    QueryTables = "IR-QUERY-1", "query tables";
+    QueryWorkgroup = "IR-QUERY-2", "query workgroup";
     Alarms = "IR-ALARM-1", "CIS alarms";
     WorkloadS3 = "IR-WL-1", "S3 access logs";
     WorkloadElb = "IR-WL-2", "load balancer access logs";

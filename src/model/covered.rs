@@ -137,6 +137,7 @@ impl Covered {
         match component {
             Component::Alarms => self.trail.as_ref().is_none_or(|t| t.log_group.is_some()),
             Component::Access
+            | Component::Analysis
             | Component::BreakglassAlerts
             | Component::ForensicCore
             | Component::ForensicVpc

@@ -3,6 +3,7 @@
 //! cover, the names and tags irready gives things, values known only after apply, and the
 //! pure rules both plan and check apply. Depends only on `addr` and `config`; no I/O.
 
+pub mod analysis;
 pub mod component;
 pub mod controls;
 pub mod covered;

@@ -339,6 +339,12 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::organization::OrgUnit;
 
+    /// The test organization resolved against environment text.
+    pub(crate) fn resolved(yaml: &str) -> Scope {
+        let env = crate::config::parse(Path::new("t.yaml"), yaml).expect("valid environment");
+        resolve(&env, org(), None).expect("resolves")
+    }
+
     pub(crate) fn org() -> Organization {
         let unit = |id: &str, parent: Option<&str>, path: &[&str]| OrgUnit {
             id: id.into(),

@@ -59,6 +59,33 @@ pub fn is_data_bearing(resource_type: &str) -> bool {
     DATA_BEARING_TYPES.contains(&resource_type)
 }
 
+/// Properties that hold a whole definition in one object, whose changes are shown key by
+/// key (`TableInput.Parameters.projection.account.values`) rather than as one value: a
+/// Glue table's input holds its columns, location and projection.
+const SHOWN_PER_KEY: &[(&str, &str)] = &[("AWS::Glue::Table", "TableInput")];
+
+/// The changed leaves under `path`: objects are followed key by key, anything else
+/// (arrays included) is one value.
+fn leaf_changes(
+    path: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    out: &mut Vec<(String, Option<Value>, Option<Value>)>,
+) {
+    match (before, after) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let (x, y) = (a.get(key), b.get(key));
+                if x != y {
+                    leaf_changes(&format!("{path}.{key}"), x, y, out);
+                }
+            }
+        }
+        (a, b) => out.push((path.to_owned(), a.cloned(), b.cloned())),
+    }
+}
+
 /// The resource changes that turn `before` into `after`, sorted by logical id. `None`
 /// stands for "no stack".
 pub fn diff_templates(before: Option<&Value>, after: Option<&Value>) -> Vec<ResourceChange> {
@@ -105,14 +132,31 @@ fn compare(id: &str, before: &Value, after: &Value) -> Option<ResourceChange> {
     let mut properties = Vec::new();
     for name in names {
         let (a, b) = (old_props.get(name), new_props.get(name));
-        if a != b {
-            properties.push(PropertyChange {
-                path: name.clone(),
-                before: a.cloned(),
-                after: b.cloned(),
-                forces_replacement: forces_replacement(&new_type, name),
-            });
+        if a == b {
+            continue;
         }
+        let forces = forces_replacement(&new_type, name);
+        if SHOWN_PER_KEY.contains(&(new_type.as_str(), name.as_str())) {
+            let mut leaves = Vec::new();
+            leaf_changes(name, a, b, &mut leaves);
+            properties.extend(
+                leaves
+                    .into_iter()
+                    .map(|(path, before, after)| PropertyChange {
+                        path,
+                        before,
+                        after,
+                        forces_replacement: forces,
+                    }),
+            );
+            continue;
+        }
+        properties.push(PropertyChange {
+            path: name.clone(),
+            before: a.cloned(),
+            after: b.cloned(),
+            forces_replacement: forces,
+        });
     }
     for attribute in ATTRIBUTES {
         let (a, b) = (before.get(*attribute), after.get(*attribute));
@@ -206,6 +250,24 @@ mod tests {
             &ROLE.replace("3600", "7200"),
             &["~ Role [MaxSessionDuration]"],
         );
+    }
+
+    #[test]
+    fn a_glue_tables_input_changes_key_by_key() {
+        let table = |accounts: &str| {
+            serde_json::json!({"Resources": {"T": {"Type": "AWS::Glue::Table", "Properties": {
+                "DatabaseName": "d",
+                "TableInput": {"Name": "t", "Parameters": {
+                    "projection.account.values": accounts, "projection.enabled": "true"}}}}}})
+        };
+        let changes = diff_templates(Some(&table("1,2")), Some(&table("1,2,3")));
+        let paths: Vec<&str> = changes[0]
+            .properties
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(paths, ["TableInput.Parameters.projection.account.values"]);
+        assert_eq!(changes[0].action, ResourceAction::Modify);
     }
 
     #[test]

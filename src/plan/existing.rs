@@ -105,6 +105,7 @@ pub fn evaluate<'a>(
             }
             Component::Access
             | Component::Alarms
+            | Component::Analysis
             | Component::BreakglassAlerts
             | Component::ForensicCore
             | Component::ForensicVpc

@@ -43,6 +43,7 @@ pub fn build(
     });
     let specific = match component {
         Component::Access => access(env, scope),
+        Component::Analysis => super::analysis_context::build(env, scope, target),
         Component::BreakglassAlerts => breakglass_alerts(env),
         Component::ForensicVpc => forensic_vpc(env, target, facts, inputs, deferred)?,
         Component::ForensicCore => forensic_core(env, scope, target),

@@ -4,6 +4,7 @@
 //! Pure and deterministic: the same environment, scope and facts give byte-identical
 //! templates. Strict mode makes a missing value an error instead of an empty string.
 
+mod analysis_context;
 mod cis;
 mod context;
 mod workload_context;
@@ -137,6 +138,7 @@ pub enum RenderError {
 fn template(component: Component) -> &'static str {
     match component {
         Component::Access => include_str!("../../templates/access.yaml.hbs"),
+        Component::Analysis => include_str!("../../templates/analysis.yaml.hbs"),
         Component::BreakglassAlerts => include_str!("../../templates/breakglass-alerts.yaml.hbs"),
         Component::ForensicVpc => include_str!("../../templates/forensic-vpc.yaml.hbs"),
         Component::ForensicCore => include_str!("../../templates/forensic-core.yaml.hbs"),

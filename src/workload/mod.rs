@@ -121,6 +121,10 @@ impl ResourceType {
     }
 }
 
+/// The key format of S3 server access logs partitioned by event time, as a setting's
+/// "type": `[prefix][account]/[region]/[bucket]/[yyyy]/[MM]/[dd]/...`.
+pub const PARTITIONED_BY_EVENT_TIME: &str = "partitioned by event time";
+
 /// A logging setting as the service reports it: on or off, and where to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogSetting {
@@ -132,7 +136,8 @@ pub struct LogSetting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// The log types on, where the service has several (EKS), sorted; for API Gateway,
-    /// the execution logging level (`ERROR`, `INFO`), empty when off.
+    /// the execution logging level (`ERROR`, `INFO`), empty when off; for S3 server
+    /// access logs, [`PARTITIONED_BY_EVENT_TIME`] when their keys are partitioned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
 }
@@ -267,9 +272,13 @@ impl DestinationNames {
 pub fn desired(env_name: &str, workload: &Workload) -> LogSetting {
     let names = DestinationNames::new(env_name, &workload.target);
     match workload.resource_type {
-        ResourceType::S3Bucket => {
-            LogSetting::to_bucket(&names.s3_access_logs, &format!("{}/", workload.name))
-        }
+        // Partitioned by the events' dates, so that the analysis component's table can
+        // project the date (Amazon S3 user guide, "Logging requests with server access
+        // logging", TargetObjectKeyFormat PartitionedPrefix).
+        ResourceType::S3Bucket => LogSetting {
+            types: vec![PARTITIONED_BY_EVENT_TIME.to_owned()],
+            ..LogSetting::to_bucket(&names.s3_access_logs, &format!("{}/", workload.name))
+        },
         ResourceType::Alb | ResourceType::Nlb | ResourceType::ClassicElb => {
             LogSetting::to_bucket(&names.elb_access_logs, &workload.name)
         }
