@@ -866,7 +866,7 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
             dest("elb", prod, "eu-west-1")
         ),
         format!(
-            "~ configure S3 bucket app-data in prod-app ({prod})/eu-west-1: server_access_logs off → on (bucket {}, prefix app-data/)",
+            "~ configure S3 bucket app-data in prod-app ({prod})/eu-west-1: server_access_logs off → on (bucket {}, prefix app-data/, partitioned by event time)",
             dest("s3", prod, "eu-west-1")
         ),
         format!(
@@ -976,6 +976,22 @@ async fn workload_logs_are_turned_on_kept_on_and_put_back() {
         bucket_logging(&emu, dev, "us-east-1", "dev-audit").await,
         Some((dest("s3", dev, "us-east-1"), "dev-audit/".to_owned()))
     );
+    // Partitioned by the events' dates, which the analysis table projects.
+    let format = emu
+        .s3(prod, "eu-west-1")
+        .await
+        .get_bucket_logging()
+        .bucket("app-data")
+        .send()
+        .await
+        .unwrap();
+    let partitioned = format
+        .logging_enabled()
+        .and_then(|l| l.target_object_key_format())
+        .and_then(|f| f.partitioned_prefix())
+        .and_then(|p| p.partition_date_source())
+        .map(|d| d.as_str().to_owned());
+    assert_eq!(partitioned.as_deref(), Some("EventTime"));
     let lb_prod = elb(&emu, prod, "eu-west-1").await;
     let lb_dev = elb(&emu, dev, "us-east-1").await;
     for (lb, arn, account, region, prefix) in [

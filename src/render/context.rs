@@ -52,7 +52,7 @@ pub fn build(
         }
         Component::OrgLogging => org_logging(env, scope, target, covered),
         Component::Alarms => alarms(env, covered),
-        Component::WorkloadLogging => super::workload_context::build(env, target, facts),
+        Component::WorkloadLogging => super::workload_context::build(env, scope, target, facts),
     };
     let mut data = common;
     if let (Value::Object(base), Value::Object(extra)) = (&mut data, specific) {

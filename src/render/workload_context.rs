@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::addr::Target;
 use crate::config::Environment;
-use crate::discover::TargetState;
+use crate::discover::{Scope, TargetState};
 use sha2::{Digest, Sha256};
 
 use crate::workload::{
@@ -56,16 +56,35 @@ pub fn waf_logical_id(arn: &str) -> String {
     format!("WafLogging{}", &digest[..12])
 }
 
-pub fn build(env: &Environment, target: &Target, facts: &TargetState) -> Value {
+/// Who reads the S3 and load balancer access logs through the analysis tables: the
+/// forensic account's investigator role, as `{account, role}` (Athena reads with the
+/// caller's credentials, so the bucket policy must let that role read: Athena user guide,
+/// "Configure cross-account access in Athena to Amazon S3 buckets"). The principal is the
+/// account, narrowed to the role with `aws:PrincipalArn`, so the policy is valid before
+/// the role exists.
+fn investigator(env: &Environment, scope: &Scope) -> Option<Value> {
+    let access = env.access.as_ref()?;
+    let forensic = scope.forensic_account.as_ref()?;
+    (crate::model::analysis::wanted(env) && scope.accounts.contains(forensic)).then(|| {
+        json!({
+            "account": forensic,
+            "role": format!("arn:aws:iam::{forensic}:role/{}", access.investigator.role_name),
+        })
+    })
+}
+
+pub fn build(env: &Environment, scope: &Scope, target: &Target, facts: &TargetState) -> Value {
     let spec = env
         .workload_logging
         .as_ref()
         .expect("placed only with a workload_logging section");
     let names = DestinationNames::new(&env.name, target);
+    let reader = investigator(env, scope);
     let bucket = |name: &str| {
         json!({
             "name": name,
             "arn": format!("arn:aws:s3:::{name}"),
+            "reader": reader,
         })
     };
     json!({
