@@ -300,7 +300,7 @@ async fn existing_resources_are_counted_and_never_duplicated() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["control"] == "guard_duty")
+        .find(|f| f["control"] == "IR-GD-1")
         .unwrap();
     assert_eq!(
         conflict["verdict"]["gaps"],
@@ -463,7 +463,7 @@ async fn a_control_tower_trail_is_complemented_with_data_events_only() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["control"] == "trail")
+        .find(|f| f["control"] == "IR-TRAIL-1")
         .expect("the trail is weighed");
     assert_eq!(trail["resource_id"], trail_arn.as_str());
     assert_eq!(trail["verdict"]["kind"], "satisfied", "{trail}");

@@ -386,6 +386,13 @@ mod tests {
                 None,
             ),
             (
+                "a planned replacement is not a removal",
+                &[("B", Replace)],
+                &[],
+                &[("B", "Remove", None)],
+                Some("Remove B (plan: replace)"),
+            ),
+            (
                 "a replacement's dependents may change",
                 &[("B", Replace)],
                 &[],
