@@ -419,3 +419,19 @@ pub async fn vpc_exposure(
     exposure.endpoints.sort();
     Ok(exposure)
 }
+
+/// The account's default key for EBS encryption in `region` (an ARN; `alias/aws/ebs`'s
+/// until someone sets another).
+pub async fn ebs_default_kms_key_id(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<Option<String>> {
+    let out = aws
+        .ec2(session, region)
+        .get_ebs_default_kms_key_id()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:GetEbsDefaultKmsKeyId", e))?;
+    Ok(out.kms_key_id().map(str::to_owned))
+}

@@ -18,7 +18,7 @@ use crate::addr::{AccountId, Region, StackAddr, Target};
 use crate::aws::cfn::{self, DeployedStack, StackResource};
 use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
 use crate::aws::iam::RoleFact;
-use crate::aws::{ec2, iam, kms, org, s3, AccountSession, Aws, AwsError};
+use crate::aws::{ec2, iam, kms, org, s3, ssm, AccountSession, Aws, AwsError};
 use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
@@ -87,6 +87,9 @@ pub struct TargetState {
     /// The live policies of the forensic core's keys and buckets, by the logical id of
     /// the key or bucket (`None` inside: it has none), watched for drift.
     pub policies: BTreeMap<String, Option<String>>,
+    /// The hash of each document of irready's runbooks stacks here, by document name
+    /// (`None` inside: the document is gone), watched for drift.
+    pub documents: BTreeMap<String, Option<String>>,
     /// What irready's stacks recorded of the facts they were rendered from, where
     /// `--refresh=false` trusted them instead of reading them: empty otherwise.
     pub recorded: Recorded,
@@ -130,6 +133,8 @@ pub struct Needs {
     pub policies: bool,
     /// The workloads whose logging the environment manages, with their settings.
     pub workloads: bool,
+    /// The runbooks' documents as Systems Manager holds them, watched for drift.
+    pub documents: bool,
 }
 
 /// Whether discovery reads the live state of every target (the default), or trusts what
@@ -212,6 +217,7 @@ impl Needs {
             breakglass: _,
             policies: _,
             workloads: _,
+            documents: _,
         } = self;
         let baseline_trusted = recorded.baseline_covered.is_some();
         let ExistingNeeds {
@@ -239,6 +245,7 @@ impl Needs {
             breakglass: false,
             policies: false,
             workloads: false,
+            documents: false,
         }
     }
 }
@@ -459,7 +466,11 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             Component::Access => entry.breakglass = true,
             Component::ForensicCore => entry.policies = true,
             // Read wherever workload logging goes, destination stack or not (below).
-            Component::WorkloadLogging | Component::Alarms | Component::BreakglassAlerts => {}
+            Component::WorkloadLogging
+            | Component::Alarms
+            | Component::BreakglassAlerts
+            | Component::EvidenceKeys => {}
+            Component::InstanceRunbooks | Component::IdentityRunbooks => entry.documents = true,
         }
     }
     if let Some(spec) = &env.workload_logging {
@@ -534,6 +545,8 @@ mod tests {
             [
                 "444444444444/eu-west-1/access",
                 "444444444444/eu-west-1/breakglass-alerts",
+                "444444444444/eu-west-1/instance-runbooks",
+                "444444444444/eu-west-1/identity-runbooks",
                 "444444444444/us-east-1/breakglass-alerts"
             ]
         );
@@ -566,6 +579,7 @@ mod tests {
             breakglass: true,
             policies: true,
             workloads: true,
+            documents: true,
         };
         // A new account: nothing recorded, every fact still read; live state never.
         assert_eq!(
@@ -574,6 +588,7 @@ mod tests {
                 breakglass: false,
                 policies: false,
                 workloads: false,
+                documents: false,
                 ..all
             }
         );

@@ -142,7 +142,10 @@ impl Covered {
             | Component::ForensicVpc
             | Component::OrgLogging
             | Component::RegionalBaseline
-            | Component::WorkloadLogging => true,
+            | Component::WorkloadLogging
+            | Component::InstanceRunbooks
+            | Component::IdentityRunbooks
+            | Component::EvidenceKeys => true,
         }
     }
 }

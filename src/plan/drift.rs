@@ -221,6 +221,39 @@ pub fn detect(
                         (Some(_), None) => {}
                     }
                 }
+                // A runbook deleted or edited outside irready: CloudFormation still holds
+                // the document, so only taking it out of the stack and putting it back
+                // restores the content irready renders.
+                (
+                    Component::InstanceRunbooks | Component::IdentityRunbooks,
+                    "AWS::SSM::Document",
+                ) => match state.documents.get(id) {
+                    Some(None) => drifts.push(drift(
+                        logical,
+                        physical,
+                        kind,
+                        "deleted".to_owned(),
+                        gone(logical, "the document"),
+                    )),
+                    Some(Some(hash)) if unchanged => {
+                        let wanted = template
+                            .as_ref()
+                            .and_then(|t| {
+                                t.pointer(&format!("/Resources/{logical}/Properties/Content"))
+                            })
+                            .map(crate::model::runbooks::content_sha256);
+                        if wanted.is_some_and(|w| w != *hash) {
+                            drifts.push(drift(
+                                logical,
+                                physical,
+                                kind,
+                                "content changed outside irready".to_owned(),
+                                Repair::Recreate,
+                            ));
+                        }
+                    }
+                    _ => {}
+                },
                 // Key and bucket policies edited outside irready: a log delivery they
                 // admit stops, and check shows it only once the service reports it.
                 (Component::ForensicCore, "AWS::KMS::Key") if unchanged => {
