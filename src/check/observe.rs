@@ -11,12 +11,14 @@ use crate::aws::configservice::{self, RecorderFact};
 use crate::aws::ec2::{self, FlowLogFact, SecurityGroupFact, VpcExposure, VpcFact};
 use crate::aws::guardduty::{self, DetectorFact, PublishingFact};
 use crate::aws::iam::{self, RoleFact};
+use crate::aws::kms::{self, KeyFact};
 use crate::aws::monitoring::{self, AlarmFact};
 use crate::aws::resolver::{self, QueryLogAssociationFact};
 use crate::aws::s3::{self, BucketFact};
 use crate::aws::{ssm, AccountSession, Aws, AwsError};
 use crate::config::Environment;
 use crate::discover::Scope;
+use crate::model::runbooks::{self, Runbook};
 use crate::render::{Component, ForensicNames};
 
 /// What one target holds, as far as its controls need it. `None` where not read.
@@ -53,6 +55,18 @@ pub struct TargetPosture {
     /// object landed under its prefix (read in the forensic account); `None` where not
     /// read (no forensic account).
     pub landing: Option<Vec<Landing>>,
+    /// The hash of each of irready's runbook documents here, by document name (`None`
+    /// inside: absent); `None` where not read.
+    pub runbooks: Option<BTreeMap<String, Option<String>>>,
+    /// The automation role, in the home region of each target account.
+    pub automation_role: Option<Option<RoleFact>>,
+    /// The forensic account's evidence key of this target's region (read as the forensic
+    /// account, copied to every target of the region); `None` where not read.
+    pub evidence_key: Option<Option<KeyFact>>,
+    /// The organization's id, to judge a key policy that admits it.
+    pub organization_id: Option<String>,
+    /// The region's default EBS key.
+    pub ebs_default_key: Option<Option<String>>,
 }
 
 /// One log that delivers into irready's archive from a target, and what landed.
@@ -80,6 +94,8 @@ struct Reads {
     organization: bool,
     evidence: bool,
     analysis: bool,
+    /// The forensic account's evidence key of the region.
+    evidence_key: bool,
 }
 
 /// Every target `check` looks at, with what to read there.
@@ -109,6 +125,14 @@ fn plan_reads(env: &Environment, scope: &Scope) -> BTreeMap<Target, Reads> {
                 .entry(Target::new(account.clone(), region.clone()))
                 .or_default()
                 .analysis = true;
+        }
+        if env.access.is_some() {
+            for region in &scope.regions {
+                reads
+                    .entry(Target::new(account.clone(), region.clone()))
+                    .or_default()
+                    .evidence_key = true;
+            }
         }
     }
     reads
@@ -143,8 +167,35 @@ pub async fn observe(
         if let Some(Ok(session)) = sessions.get(forensic) {
             landings(aws, env, scope, session, &mut postures, parallelism).await;
         }
+        share_evidence_keys(forensic, scope, &mut postures);
     }
     postures
+}
+
+/// Gives every target the evidence key the forensic account holds in its region, as read
+/// there: the key is judged for each account it must admit.
+fn share_evidence_keys(
+    forensic: &AccountId,
+    scope: &Scope,
+    postures: &mut BTreeMap<Target, Result<TargetPosture, AwsError>>,
+) {
+    let keys: BTreeMap<Region, Option<KeyFact>> = scope
+        .regions
+        .iter()
+        .filter_map(|region| {
+            let target = Target::new(forensic.clone(), region.clone());
+            let key = postures.get(&target)?.as_ref().ok()?.evidence_key.clone()?;
+            Some((region.clone(), key))
+        })
+        .collect();
+    for (target, posture) in postures.iter_mut() {
+        if let Ok(posture) = posture {
+            if let Some(key) = keys.get(&target.region) {
+                posture.evidence_key = Some(key.clone());
+            }
+            posture.organization_id = scope.organization.id.clone();
+        }
+    }
 }
 
 /// Looks, as the forensic account, for a recent object of every log that delivers into
@@ -357,8 +408,24 @@ async fn read(
                     .await?;
         }
     }
+    if reads.regional && env.access.is_some() {
+        let mut documents = BTreeMap::new();
+        for runbook in Runbook::ALL {
+            let name = runbook.document_name(&env.name);
+            let found = ssm::document(aws, session, region, &name).await?;
+            documents.insert(name, found.and_then(|d| d.hash));
+        }
+        posture.runbooks = Some(documents);
+        posture.ebs_default_key = Some(ec2::ebs_default_kms_key_id(aws, session, region).await?);
+    }
+    if reads.evidence_key {
+        let alias = runbooks::evidence_key_alias(&env.name);
+        posture.evidence_key = Some(kms::key(aws, session, region, &alias).await?);
+    }
     if reads.roles {
         if let Some(access) = &env.access {
+            let automation = runbooks::automation_role_name(&env.name);
+            posture.automation_role = Some(iam::role(aws, session, &automation).await?);
             let mut roles = BTreeMap::new();
             for name in [
                 &access.breakglass.role_name,
