@@ -177,7 +177,9 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
         planned.iter().all(|s| !s.starts_with(refusing.as_str())),
         "{planned:?}"
     );
-    assert_eq!(planned.len(), 30 - 5, "{planned:?}");
+    // Every stack but dev-app's nine (access, breakglass alerts and regional baseline in
+    // two regions, the two runbooks stacks in two regions).
+    assert_eq!(planned.len(), 52 - 9, "{planned:?}");
 
     let text = proxy.irready(&["plan", "-e", DEMO]);
     text.expect_code(5);
@@ -192,7 +194,7 @@ async fn an_account_that_refuses_the_role_fails_only_its_own_targets() {
     let apply = proxy.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     apply.expect_code(5);
     assert!(
-        apply.stdout.contains("25 stacks applied, 0 failed")
+        apply.stdout.contains("43 stacks applied, 0 failed")
             && apply.stdout.contains("2 targets not planned"),
         "{}",
         apply.stdout

@@ -80,8 +80,8 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     let stacks = cfn.describe_stacks().send().await.unwrap();
     assert_eq!(
         stacks.stacks().len(),
-        4,
-        "access, alerts, baseline, exercise"
+        6,
+        "access, alerts, baseline, instance and identity runbooks, exercise"
     );
     for stack in stacks.stacks() {
         assert!(
@@ -117,13 +117,13 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         "{}",
         kept.stdout
     );
-    assert_eq!(emu.stack_count(dev, "us-east-1").await, 4);
+    assert_eq!(emu.stack_count(dev, "us-east-1").await, 6);
 
     let down = emu.irready(&["tabletop", "down", "-e", env, "--auto-approve"]);
     down.expect_code(0);
     assert!(
         down.stdout
-            .contains("Destroy complete: 8 stacks deleted, 0 failed."),
+            .contains("Destroy complete: 13 stacks deleted, 0 failed."),
         "{}",
         down.stdout
     );

@@ -198,7 +198,9 @@ pub const CATALOG: &[Control] = &[
     Control {
         id: ControlId::EbsDefaultKey,
         title: "The region's default EBS key is not the AWS managed aws/ebs (whose snapshots cannot be shared: every acquisition then needs a full re-encrypting copy)",
-        severity: Severity::Low,
+        // Advice about the account's own setting, which irready does not change: it does
+        // not make `check` exit "not ready" by default.
+        severity: Severity::Info,
         scope: ControlScope::AccountRegion,
         reads: &["ec2:GetEbsDefaultKmsKeyId"],
         remediation: "Acquisition works either way (the runbook copies each snapshot under the forensic key). To make it faster, make a customer managed key the default (ec2 modify-ebs-default-kms-key-id) for new volumes; existing volumes keep their key.",
