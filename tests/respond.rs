@@ -447,3 +447,46 @@ async fn respond_refuses_what_is_outside_the_environment_and_check_and_plan_see_
     emu.irready(&["plan", "-e", ENV, "--detailed-exitcode"])
         .expect_code(0);
 }
+
+#[tokio::test]
+async fn respond_says_so_when_the_responder_role_cannot_be_assumed() {
+    let emu = Emulator::start();
+    let accounts = emu.accounts().await;
+    let prod = accounts["prod-app"].as_str();
+    // The emulator never refuses AssumeRole: the proxy refuses it into prod-app, for the
+    // caller's own credentials and through the member role alike.
+    let proxy = common::FaultProxy::start(
+        &emu.url,
+        &common::Faults {
+            seed: 3,
+            throttle: 0.0,
+            server_error: 0.0,
+            reset: 0.0,
+            deny_assume_role: &[prod],
+            expired_token: false,
+        },
+    );
+    let run = proxy.irready(&[
+        "respond",
+        "disable-access-key",
+        "-e",
+        ENV,
+        "--account",
+        "prod-app",
+        "--region",
+        "us-east-1",
+        "--target",
+        "AKIAEXAMPLEEXAMPLE01",
+    ]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "the responder role arn:aws:iam::{prod}:role/irready-responder could not be assumed"
+        )) && run
+            .stderr
+            .contains("run respond with credentials of one of them"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("started"), "{}", run.stderr);
+}

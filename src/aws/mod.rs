@@ -532,12 +532,14 @@ impl Aws {
         session
     }
 
-    /// A session as `role_arn`, assumed with the credentials of `through` (role chaining:
-    /// the management account enters a member account through the member role, then
-    /// assumes a role of that account). Not cached: one command uses it.
+    /// A session in `account` as `role_arn`, assumed with the credentials of `through`:
+    /// the caller's own, or another role's (role chaining: the management account enters
+    /// a member account through the member role, then assumes a role of that account).
+    /// Not cached: one command uses it.
     pub async fn chained_session(
         &self,
         through: &AccountSession,
+        account: &AccountId,
         role_arn: &str,
         session_name: &str,
     ) -> AccountSession {
@@ -557,7 +559,7 @@ impl Aws {
             .credentials_provider(SharedCredentialsProvider::new(counted))
             .build();
         AccountSession {
-            account: through.account.clone(),
+            account: account.clone(),
             config,
         }
     }

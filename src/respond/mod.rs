@@ -98,6 +98,16 @@ pub enum RespondError {
     },
     #[error("environment {env} has no forensic account: acquire-volumes shares evidence into it")]
     NoForensicAccount { env: String },
+    #[error(
+        "the responder role {arn} could not be assumed: with the caller's credentials: \
+         {direct}; through the member role: {through_member}. It trusts only \
+         access.security_principals: run respond with credentials of one of them"
+    )]
+    ResponderRole {
+        arn: String,
+        direct: AwsError,
+        through_member: AwsError,
+    },
     #[error("{0}")]
     Aws(#[from] AwsError),
     #[error("execution {id} did not end within {minutes} minutes; it goes on in Systems Manager")]
@@ -192,26 +202,7 @@ pub async fn run(
         env: env.name.clone(),
     })?;
     let target = &resolved.target;
-    let session_name = format!("irready-{}-respond", env.name);
-    let member = aws
-        .session(
-            &resolved.caller,
-            &target.account,
-            &env.organization.member_role,
-            &session_name,
-        )
-        .await;
-    aws.verify(&member).await?;
-    // The responder role, entered through the member role: what a responder holds.
-    let responder_arn = format!(
-        "arn:aws:iam::{}:role/{}",
-        target.account, access.responder.role_name
-    );
-    let responder = aws
-        .chained_session(&member, &responder_arn, &session_name)
-        .await;
-    aws.verify(&responder).await?;
-
+    let responder = responder_session(aws, env, resolved, &access.responder.role_name).await?;
     let document = request.runbook.document_name(&env.name);
     if ssm::document(aws, &responder, &target.region, &document)
         .await?
@@ -257,6 +248,51 @@ pub async fn run(
         summary,
         evidence,
         execution,
+    })
+}
+
+/// The responder role of the target account. It trusts only the security principals, so
+/// it is assumed first with the caller's own credentials (a responder running irready as
+/// one of them); when that is refused, through the member role (which succeeds only where
+/// the security principals include the target account itself).
+async fn responder_session(
+    aws: &Aws,
+    env: &Environment,
+    resolved: &Resolved,
+    role_name: &str,
+) -> Result<AccountSession, RespondError> {
+    let account = &resolved.target.account;
+    let arn = format!("arn:aws:iam::{account}:role/{role_name}");
+    let session_name = format!("irready-{}-respond", env.name);
+    let caller = aws.caller_session(resolved.caller.clone());
+    let direct = aws
+        .chained_session(&caller, account, &arn, &session_name)
+        .await;
+    let refused = match aws.verify(&direct).await {
+        Ok(()) => return Ok(direct),
+        Err(err) => err,
+    };
+    let member = aws
+        .session(
+            &resolved.caller,
+            account,
+            &env.organization.member_role,
+            &session_name,
+        )
+        .await;
+    let through = match aws.verify(&member).await {
+        Ok(()) => {
+            let through = aws
+                .chained_session(&member, account, &arn, &session_name)
+                .await;
+            aws.verify(&through).await.map(|()| through)
+        }
+        Err(err) => Err(err),
+    };
+    through.map_err(|err| RespondError::ResponderRole {
+        arn,
+        direct: refused,
+        through_member: err,
     })
 }
 
