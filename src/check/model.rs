@@ -11,8 +11,9 @@ use crate::addr::{AccountId, Target};
 pub use crate::model::controls::ControlId;
 
 /// Version of the JSON form. Bumped on any change a reader could notice. 2: findings of
-/// the per-resource controls name their `resource`, several per control × target.
-pub const CHECK_FORMAT_VERSION: u32 = 2;
+/// the per-resource controls name their `resource`, several per control × target. 3: the
+/// severity `info` (advice, below the default `--min-severity`).
+pub const CHECK_FORMAT_VERSION: u32 = 3;
 
 /// How much a failing control matters to a responder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
