@@ -311,8 +311,8 @@ async fn key_status(iam: &aws_sdk_iam::Client, key: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn respond_refuses_what_is_outside_the_environment_and_check_and_plan_see_a_deleted_runbook()
-{
+async fn respond_refuses_what_is_outside_the_environment_and_check_and_plan_see_a_deleted_or_edited_runbook(
+) {
     let emu = Emulator::start();
     let accounts = emu.accounts().await;
     let prod = &accounts["prod-app"];
@@ -445,6 +445,53 @@ async fn respond_refuses_what_is_outside_the_environment_and_check_and_plan_see_
     emu.irready(&["check", "-e", ENV, "--control", "IR-RUN-1"])
         .expect_code(0);
     emu.irready(&["plan", "-e", ENV, "--detailed-exitcode"])
+        .expect_code(0);
+
+    // Edited out of band (a new default version): check names it, plan repairs it.
+    let name = "irready-tabletop-disable-access-key";
+    let current = ssm.get_document().name(name).send().await.unwrap();
+    let mut content: serde_json::Value = serde_json::from_str(current.content().unwrap()).unwrap();
+    content["description"] = serde_json::json!("edited by hand");
+    let updated = ssm
+        .update_document()
+        .name(name)
+        .content(content.to_string())
+        .document_version("$LATEST")
+        .document_format(aws_sdk_ssm::types::DocumentFormat::Json)
+        .send()
+        .await
+        .unwrap();
+    let version = updated
+        .document_description()
+        .and_then(|d| d.document_version())
+        .unwrap()
+        .to_owned();
+    ssm.update_document_default_version()
+        .name(name)
+        .document_version(version)
+        .send()
+        .await
+        .unwrap();
+    let check = emu.irready(&["check", "-e", ENV, "--control", "IR-RUN-1"]);
+    check.expect_code(3);
+    assert!(
+        check.stdout.contains(&format!(
+            "prod-app ({prod})/us-east-1: content differs from what irready renders: {name}"
+        )),
+        "{}",
+        check.stdout
+    );
+    let plan = emu.irready(&["plan", "-e", ENV, "--detailed-exitcode"]);
+    plan.expect_code(2);
+    assert!(
+        plan.stdout
+            .contains("DisableAccessKeyDocument (AWS::SSM::Document irready-tabletop-disable-access-key): content changed outside irready"),
+        "{}",
+        plan.stdout
+    );
+    emu.irready(&["apply", "-e", ENV, "--auto-approve"])
+        .expect_code(0);
+    emu.irready(&["check", "-e", ENV, "--control", "IR-RUN-1"])
         .expect_code(0);
 }
 
