@@ -155,6 +155,33 @@ pub async fn document(
     }
 }
 
+/// The content of the document's default version, or `None` when there is no such
+/// document.
+pub async fn document_content(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<Option<String>> {
+    match aws
+        .ssm(session, region)
+        .get_document()
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.content().map(str::to_owned)),
+        Err(err) => {
+            let err = AwsError::from_sdk("ssm:GetDocument", err);
+            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("InvalidDocument") {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
 /// Starts an automation of document `name` with `parameters`; returns its execution id.
 pub async fn start_automation(
     aws: &Aws,

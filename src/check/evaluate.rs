@@ -6,7 +6,7 @@ use crate::addr::Target;
 use crate::aws::AwsError;
 use crate::config::{Environment, ForensicAccount};
 use crate::discover::Scope;
-use crate::model::runbooks::Runbook;
+use crate::model::runbooks::{DocumentState, Runbook};
 use crate::plan::existing::{
     detector_gaps, management_gaps, missing_data_events, recorder_gaps, trail_gaps,
 };
@@ -159,9 +159,9 @@ fn runbooks_present(env: &Environment, p: &TargetPosture) -> Verdict {
     for runbook in Runbook::ALL {
         let name = runbook.document_name(&env.name);
         match found.get(&name) {
-            None | Some(None) => missing.push(name),
-            Some(Some(hash)) if *hash != runbook.content_sha256() => changed.push(name),
-            Some(Some(_)) => present.push(name),
+            None | Some(DocumentState::Missing) => missing.push(name),
+            Some(DocumentState::Changed) => changed.push(name),
+            Some(DocumentState::AsRendered) => present.push(name),
         }
     }
     if missing.is_empty() && changed.is_empty() {

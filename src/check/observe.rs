@@ -18,7 +18,7 @@ use crate::aws::s3::{self, BucketFact};
 use crate::aws::{ssm, AccountSession, Aws, AwsError};
 use crate::config::Environment;
 use crate::discover::Scope;
-use crate::model::runbooks::{self, Runbook};
+use crate::model::runbooks::{self, DocumentState, Runbook};
 use crate::render::{Component, ForensicNames};
 
 /// What one target holds, as far as its controls need it. `None` where not read.
@@ -55,9 +55,9 @@ pub struct TargetPosture {
     /// object landed under its prefix (read in the forensic account); `None` where not
     /// read (no forensic account).
     pub landing: Option<Vec<Landing>>,
-    /// The hash of each of irready's runbook documents here, by document name (`None`
-    /// inside: absent); `None` where not read.
-    pub runbooks: Option<BTreeMap<String, Option<String>>>,
+    /// Each of irready's runbook documents here, by document name, against what irready
+    /// renders; `None` where not read.
+    pub runbooks: Option<BTreeMap<String, DocumentState>>,
     /// The automation role, in the home region of each target account.
     pub automation_role: Option<Option<RoleFact>>,
     /// The forensic account's evidence key of this target's region (read as the forensic
@@ -412,8 +412,9 @@ async fn read(
         let mut documents = BTreeMap::new();
         for runbook in Runbook::ALL {
             let name = runbook.document_name(&env.name);
-            let found = ssm::document(aws, session, region, &name).await?;
-            documents.insert(name, found.and_then(|d| d.hash));
+            let state =
+                crate::discover::runbook_state(aws, session, region, &env.name, &name).await?;
+            documents.insert(name, state);
         }
         posture.runbooks = Some(documents);
         posture.ebs_default_key = Some(ec2::ebs_default_kms_key_id(aws, session, region).await?);

@@ -28,6 +28,7 @@ use crate::model::covered::{Covered, CoveringTrail};
 use crate::model::outputs::{
     COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
 };
+use crate::model::runbooks::{self, DocumentState};
 pub use scope::Scope;
 
 pub use crate::model::tags::{
@@ -87,9 +88,9 @@ pub struct TargetState {
     /// The live policies of the forensic core's keys and buckets, by the logical id of
     /// the key or bucket (`None` inside: it has none), watched for drift.
     pub policies: BTreeMap<String, Option<String>>,
-    /// The hash of each document of irready's runbooks stacks here, by document name
-    /// (`None` inside: the document is gone), watched for drift.
-    pub documents: BTreeMap<String, Option<String>>,
+    /// Each document of irready's runbooks stacks here, by document name, against what
+    /// irready renders: watched for drift.
+    pub documents: BTreeMap<String, DocumentState>,
     /// What irready's stacks recorded of the facts they were rendered from, where
     /// `--refresh=false` trusted them instead of reading them: empty otherwise.
     pub recorded: Recorded,
@@ -494,6 +495,36 @@ pub fn covered_vpcs_of(vpcs: &[crate::aws::ec2::VpcFact]) -> Vec<&crate::aws::ec
             v.tags.get(TAG_COMPONENT).map(String::as_str) != Some(Component::ForensicVpc.name())
         })
         .collect()
+}
+
+/// How the runbook document `name` of environment `env` stands against what irready
+/// renders: by its `Hash` first, and where that differs (Systems Manager may serialize
+/// a template's object otherwise than irready), by its content read back.
+pub async fn runbook_state(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    env: &str,
+    name: &str,
+) -> Result<DocumentState, AwsError> {
+    let Some(found) = ssm::document(aws, session, region, name).await? else {
+        return Ok(DocumentState::Missing);
+    };
+    let Some(runbook) = runbooks::by_document_name(env, name) else {
+        return Ok(DocumentState::Changed);
+    };
+    if found.hash.as_deref() == Some(runbook.content_sha256().as_str()) {
+        return Ok(DocumentState::AsRendered);
+    }
+    Ok(
+        match ssm::document_content(aws, session, region, name).await? {
+            None => DocumentState::Missing,
+            Some(stored) if runbooks::same_content(&stored, &runbook.content()) => {
+                DocumentState::AsRendered
+            }
+            Some(_) => DocumentState::Changed,
+        },
+    )
 }
 
 /// The breakglass role's logical id in the access template.

@@ -118,8 +118,8 @@ pub(super) async fn read_target(
             if let ("AWS::SSM::Document", Some(name)) =
                 (resource.resource_type.as_str(), &resource.physical_id)
             {
-                let found = ssm::document(aws, session, region, name).await?;
-                documents.insert(name.clone(), found.and_then(|d| d.hash));
+                let state = runbook_state(aws, session, region, &env.name, name).await?;
+                documents.insert(name.clone(), state);
             }
         }
     }

@@ -117,6 +117,31 @@ pub fn content_sha256(content: &Value) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// A runbook's document as Systems Manager holds it, against what irready renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentState {
+    Missing,
+    /// The content irready renders: its `Hash` is the hash irready computes, or the
+    /// content read back is the same JSON value.
+    AsRendered,
+    /// Another content (edited outside irready, or an older version).
+    Changed,
+}
+
+/// Whether `stored` (a document's content as Systems Manager returns it) is `content`, as
+/// JSON values: Systems Manager's serialization of the object a template gives may differ
+/// from irready's (key order, spacing), so its `Hash` alone cannot say "changed".
+pub fn same_content(stored: &str, content: &Value) -> bool {
+    serde_json::from_str::<Value>(stored).is_ok_and(|value| value == *content)
+}
+
+/// The runbook named `name` in environment `env`.
+pub fn by_document_name(env: &str, name: &str) -> Option<Runbook> {
+    Runbook::ALL
+        .into_iter()
+        .find(|r| r.document_name(env) == name)
+}
+
 /// The prefix of every document name of environment `env`.
 pub fn document_prefix(env: &str) -> String {
     format!("irready-{env}-")
@@ -178,6 +203,30 @@ mod tests {
         );
         assert_eq!(Runbook::from_request("release-instance", false), None);
         assert_eq!(Runbook::from_request("acquire-volumes", true), None);
+    }
+
+    #[test]
+    fn content_is_compared_as_values_whatever_the_key_order() {
+        let content = Runbook::DisableAccessKey.content();
+        let mut reordered: Vec<(String, Value)> = content
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        reordered.reverse();
+        let text =
+            serde_json::to_string_pretty(&reordered.into_iter().collect::<serde_json::Map<_, _>>())
+                .unwrap();
+        assert!(same_content(&text, &content));
+        let mut edited = content.clone();
+        edited["description"] = Value::from("edited");
+        assert!(!same_content(&edited.to_string(), &content));
+        assert!(!same_content("schemaVersion: '0.3'", &content));
+        assert_eq!(
+            by_document_name("t", "irready-t-contain-principal"),
+            Some(Runbook::ContainPrincipal)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::addr::StackAddr;
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, BREAKGLASS_LOGICAL_ID};
 use crate::model::rules::trust_gaps;
+use crate::model::runbooks::DocumentState;
 use crate::render::{Component, RenderedStack};
 
 /// One resource changed outside irready.
@@ -228,30 +229,20 @@ pub fn detect(
                     Component::InstanceRunbooks | Component::IdentityRunbooks,
                     "AWS::SSM::Document",
                 ) => match state.documents.get(id) {
-                    Some(None) => drifts.push(drift(
+                    Some(DocumentState::Missing) => drifts.push(drift(
                         logical,
                         physical,
                         kind,
                         "deleted".to_owned(),
                         gone(logical, "the document"),
                     )),
-                    Some(Some(hash)) if unchanged => {
-                        let wanted = template
-                            .as_ref()
-                            .and_then(|t| {
-                                t.pointer(&format!("/Resources/{logical}/Properties/Content"))
-                            })
-                            .map(crate::model::runbooks::content_sha256);
-                        if wanted.is_some_and(|w| w != *hash) {
-                            drifts.push(drift(
-                                logical,
-                                physical,
-                                kind,
-                                "content changed outside irready".to_owned(),
-                                Repair::Recreate,
-                            ));
-                        }
-                    }
+                    Some(DocumentState::Changed) if unchanged => drifts.push(drift(
+                        logical,
+                        physical,
+                        kind,
+                        "content changed outside irready".to_owned(),
+                        Repair::Recreate,
+                    )),
                     _ => {}
                 },
                 // Key and bucket policies edited outside irready: a log delivery they
