@@ -292,10 +292,36 @@ async fn respond_isolates_the_planted_instance_acquires_its_volumes_and_releases
         );
     }
 
-    // Release: the previous groups back.
+    // Release: the previous groups back; termination protection stays.
     let released = run(&emu, &isolate, &["--release"]);
     released.expect_code(0);
     assert_eq!(groups_by_interface(&ec2, &instance).await, before);
+    assert!(termination_protected(&ec2, &instance).await);
+
+    // The exercise ends: its protected instance is made terminable and goes with its
+    // stack; the evidence copies stay.
+    emu.irready(&["tabletop", "down", "-e", ENV, "--auto-approve"])
+        .expect_code(0);
+    let state = ec2
+        .describe_instances()
+        .instance_ids(&instance)
+        .send()
+        .await
+        .unwrap()
+        .reservations()[0]
+        .instances()[0]
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_owned());
+    assert_eq!(state.as_deref(), Some("terminated"));
+    let kept = forensic_ec2
+        .describe_snapshots()
+        .restorable_by_user_ids(forensics.as_str())
+        .owner_ids(dev.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.snapshots().len(), shared.snapshots().len());
 }
 
 async fn key_status(iam: &aws_sdk_iam::Client, key: &str) -> Option<String> {

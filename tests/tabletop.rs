@@ -67,6 +67,15 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         format!("the responder role arn:aws:iam::{dev}:role/irready-responder."),
         format!("irready-tabletop-evidence-{forensics}-us-east-1"),
         "The environment expires at ".to_owned(),
+        // The runbooks, against this instance.
+        format!(
+            "irready respond isolate-instance -e {env} --account dev-app --region us-east-1 --target {}",
+            instance.instance_id().unwrap()
+        ),
+        format!(
+            "irready respond acquire-volumes -e {env} --account dev-app --region us-east-1 --target {}",
+            instance.instance_id().unwrap()
+        ),
     ] {
         assert!(
             up.stdout.contains(&expected),
