@@ -6,7 +6,7 @@
 /// composes them.
 pub const ORDER: &[&str] = &[
     "addr", "config", "model", "workload", "tabletop", "aws", "discover", "render", "plan",
-    "check", "apply", "report", "workflow", "cli",
+    "check", "apply", "respond", "report", "workflow", "cli",
 ];
 
 /// Every `crate::<module>` a source text uses outside its `#[cfg(test)]` part.

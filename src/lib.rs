@@ -17,6 +17,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod respond;
 pub mod tabletop;
 pub mod workflow;
 pub mod workload;

@@ -61,9 +61,21 @@ impl Scenario {
         let resources = match self {
             Self::CompromisedInstance => format!(
                 "  # The \"compromised\" instance: in the account's default VPC, with its default\n  \
-                 # security group. Responders move it into the isolation group.\n  \
+                 # security group and a role of its own. Responders move it into the isolation\n  \
+                 # group, swap its profile for the isolation profile and revoke its role's\n  \
+                 # older sessions.\n  \
+                 ExerciseRole:\n    Type: AWS::IAM::Role\n    Properties:\n      \
+                 RoleName: {name}\n      AssumeRolePolicyDocument:\n        \
+                 Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            \
+                 Principal:\n              Service: ec2.amazonaws.com\n            \
+                 Action: sts:AssumeRole\n\n  \
+                 ExerciseInstanceProfile:\n    Type: AWS::IAM::InstanceProfile\n    Properties:\n      \
+                 InstanceProfileName: {name}\n      Roles:\n        - Ref: ExerciseRole\n\n  \
                  ExerciseInstance:\n    Type: AWS::EC2::Instance\n    Properties:\n      \
-                 ImageId: {}\n      InstanceType: t3.micro\n{tags}",
+                 ImageId: {}\n      InstanceType: t3.micro\n      IamInstanceProfile:\n        \
+                 Ref: ExerciseInstanceProfile\n      # Its root volume, named: evidence to acquire.\n      \
+                 BlockDeviceMappings:\n        - DeviceName: /dev/xvda\n          Ebs:\n            \
+                 VolumeSize: 8\n            VolumeType: gp3\n{tags}",
                 json(image_id.unwrap_or_default())
             ),
             Self::LeakedKey => format!(
@@ -120,6 +132,8 @@ pub struct BriefFacts {
     pub forensic_account: String,
     pub evidence_bucket: String,
     pub expires: Option<String>,
+    /// The environment file, as the `irready respond` commands name it.
+    pub env_file: String,
 }
 
 /// The exercise brief printed by `tabletop up`.
@@ -168,6 +182,29 @@ pub fn brief(f: &BriefFacts) -> String {
                 f.forensic_account,
             ));
         }
+    }
+    let respond = |action: &str| {
+        format!(
+            "irready respond {action} -e {} --account {} --region {} --target {} --case {}",
+            f.env_file,
+            f.account_name,
+            f.region,
+            f.subject_id,
+            f.scenario.resource_name()
+        )
+    };
+    let commands: Vec<String> = match f.scenario {
+        Scenario::CompromisedInstance => {
+            vec![respond("isolate-instance"), respond("acquire-volumes")]
+        }
+        Scenario::LeakedKey => vec![respond("disable-access-key")],
+    };
+    out.push_str(
+        "\nWith irready's runbooks (each step on record as an SSM Automation execution; add \
+         --dry-run to see the steps first):\n",
+    );
+    for command in commands {
+        out.push_str(&format!("  {command}\n"));
     }
     if let Some(expires) = &f.expires {
         out.push_str(&format!(

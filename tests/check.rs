@@ -132,9 +132,16 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
         "IR-FOR-3",
         "IR-FOR-4",
         "IR-ALARM-1",
+        "IR-RUN-1",
+        "IR-RUN-2",
+        "IR-RUN-3",
+        "IR-RUN-4",
     ]
     .into();
     assert_eq!(controls(&failed), expected);
+    // IR-RUN-4 is advice (info): alone it leaves the exit code at 0.
+    emu.irready(&["check", "-e", DEMO, "--control", "IR-RUN-4"])
+        .expect_code(0);
     // Per account × region: 5 accounts × 2 regions for GuardDuty.
     assert_eq!(failed.iter().filter(|(c, _, _)| c == "IR-GD-1").count(), 10);
     // Only critical failures count with --min-severity critical, and there are some.
@@ -164,6 +171,24 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
     // Time passes: AWS Config delivers its first snapshot within its delivery frequency,
     // and the logs-land controls look for it.
     emu.deliver();
+    // The organization follows IR-RUN-4's advice: a customer managed default EBS key in
+    // every target account and region (irready does not change that setting).
+    for account in accounts.values() {
+        for region in ["us-east-1", "eu-west-1"] {
+            let kms = emu
+                .regional(account, region, aws_sdk_kms::Client::new)
+                .await;
+            let key = kms.create_key().send().await.unwrap();
+            let key = key.key_metadata().unwrap().arn().unwrap().to_owned();
+            emu.ec2(account, region)
+                .await
+                .modify_ebs_default_kms_key_id()
+                .kms_key_id(key)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
     let after = emu.irready(&["check", "-e", DEMO, "--format", "json"]);
     after.expect_code(0);
     let report = after.json();

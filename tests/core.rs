@@ -68,8 +68,81 @@ async fn assert_access_roles(emu: &Emulator, account: &str, security: &str, sess
     let document = urlencoding::decode(inline.policy_document())
         .unwrap()
         .into_owned();
-    assert!(document.contains("ec2:CreateSnapshot"), "{document}");
-    assert!(document.contains("iam:UpdateAccessKey"), "{document}");
+    // The responder runs irready's runbooks and changes nothing itself: the automation
+    // role, trusted by Systems Manager only, holds the containment permissions.
+    assert!(
+        document.contains("ssm:StartAutomationExecution"),
+        "{document}"
+    );
+    assert!(
+        document.contains(&format!("arn:aws:ssm:*:{account}:document/irready-demo-*")),
+        "{document}"
+    );
+    for mutating in [
+        "ec2:CreateSnapshot",
+        "iam:UpdateAccessKey",
+        "ec2:ModifyInstanceAttribute",
+    ] {
+        assert!(!document.contains(mutating), "{mutating} in {document}");
+    }
+    let automation = iam
+        .get_role()
+        .role_name("irready-automation-demo")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("automation role in {account}: {e:?}"))
+        .role
+        .unwrap();
+    let trust: Value = serde_json::from_str(
+        &urlencoding::decode(automation.assume_role_policy_document().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        trust["Statement"][0]["Principal"],
+        serde_json::json!({ "Service": "ssm.amazonaws.com" }),
+        "{trust}"
+    );
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"], account,
+        "{trust}"
+    );
+    let policy = iam
+        .get_role_policy()
+        .role_name("irready-automation-demo")
+        .policy_name("containment")
+        .send()
+        .await
+        .expect("automation role's containment policy");
+    let policy = urlencoding::decode(policy.policy_document())
+        .unwrap()
+        .into_owned();
+    for needed in [
+        "ec2:CreateSnapshot",
+        "iam:UpdateAccessKey",
+        "ec2:ModifyInstanceAttribute",
+    ] {
+        assert!(policy.contains(needed), "{needed} in {policy}");
+    }
+    let profile = iam
+        .get_instance_profile()
+        .instance_profile_name("irready-isolation-demo")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("isolation profile in {account}: {e:?}"));
+    let roles = profile.instance_profile().unwrap().roles();
+    assert_eq!(roles.len(), 1);
+    let attached = iam
+        .list_attached_role_policies()
+        .role_name(roles[0].role_name())
+        .send()
+        .await
+        .unwrap();
+    let attached: Vec<&str> = attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_name())
+        .collect();
+    assert_eq!(attached, ["irready-deny-all"], "{account}");
 }
 
 /// The analysis images of the demo in one analysis region: each pinned in its SSM
@@ -907,10 +980,11 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     ]);
     plan.expect_code(2);
     let created = changing(&plan.json());
-    // Per account (5) × region (2): regional baseline and breakglass alerts; per account:
-    // access, and breakglass alerts in us-east-1 too; the forensic account: core, a VPC
-    // per analysis region and the analysis tables; the management account: trail, alarms.
-    assert_eq!(created.len(), 31, "{created:?}");
+    // Per account (5) × region (2): regional baseline, breakglass alerts and the two runbook
+    // stacks; per account: access, and breakglass alerts in us-east-1 too; the forensic
+    // account: core, a VPC and an evidence key per analysis region and the analysis tables;
+    // the management account: trail and alarms. 53 in all.
+    assert_eq!(created.len(), 53, "{created:?}");
     assert!(created.iter().all(|s| s.ends_with(" create")));
     // The `sift` image exists in us-east-1 only: the plan copies it into eu-west-1.
     let plan_json = plan.json();
@@ -927,7 +1001,11 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
         })
         .collect();
     assert_eq!(copies, [("sift", "eu-west-1")]);
-    assert!(!plan.stdout.contains("SecretAccessKey") && !plan.stdout.contains("SessionToken"));
+    // No credential field anywhere (the runbooks' text may name the STS operation
+    // GetSessionToken: fields are looked for as JSON keys).
+    assert!(
+        !plan.stdout.contains("\"SecretAccessKey\"") && !plan.stdout.contains("\"SessionToken\"")
+    );
 
     emu.irready(&["apply", "-e", DEMO, "--auto-approve"])
         .expect_code(0);
@@ -974,7 +1052,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     assert!(
         again
             .stdout
-            .contains("No changes. 31 stacks in 5 accounts × 2 regions are up to date."),
+            .contains("No changes. 53 stacks in 5 accounts × 2 regions are up to date."),
         "{}",
         again.stdout
     );
@@ -1124,13 +1202,21 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     expected.insert(format!(
         "{forensics}/us-east-1/irready-demo-analysis update"
     ));
+    // The new region gets its evidence key in the forensic account.
+    expected.insert(format!(
+        "{forensics}/eu-central-1/irready-demo-evidence-keys create"
+    ));
     for account in accounts.values() {
-        expected.insert(format!(
-            "{account}/eu-central-1/irready-demo-regional-baseline create"
-        ));
-        expected.insert(format!(
-            "{account}/eu-central-1/irready-demo-breakglass-alerts create"
-        ));
+        for component in [
+            "regional-baseline",
+            "breakglass-alerts",
+            "instance-runbooks",
+            "identity-runbooks",
+        ] {
+            expected.insert(format!(
+                "{account}/eu-central-1/irready-demo-{component} create"
+            ));
+        }
     }
     assert_eq!(changing(&plan), expected);
     for stack in plan["stacks"].as_array().unwrap() {
@@ -1175,7 +1261,7 @@ async fn plan_apply_and_replan_converge_and_follow_environment_changes() {
     );
     assert!(
         text_plan.stdout.contains(
-            "Plan: 103 to add, 7 to change, 0 to destroy across 17 stacks, 1 image to copy in 5 accounts × 3 regions."
+            "Plan: 130 to add, 7 to change, 0 to destroy across 28 stacks, 1 image to copy in 5 accounts × 3 regions."
         ),
         "{}",
         text_plan.stdout
@@ -1225,7 +1311,8 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
         files
     };
     let rendered = files(first.path());
-    assert_eq!(rendered.len(), 30, "{rendered:?}");
+    // 30, and 20 runbooks stacks and 2 evidence-keys stacks (see the plan test).
+    assert_eq!(rendered.len(), 52, "{rendered:?}");
     for (a, b) in rendered.iter().zip(files(second.path())) {
         assert_eq!(
             std::fs::read(a).unwrap(),
@@ -1280,7 +1367,7 @@ async fn rendering_is_deterministic_and_every_deployed_template_passes_cfn_lint(
     ])
     .expect_code(0);
     let deployed = files(applied.path());
-    assert_eq!(deployed.len(), 30);
+    assert_eq!(deployed.len(), 52);
     for file in &deployed {
         let body = std::fs::read_to_string(file).unwrap();
         assert!(!body.contains("known after apply"), "{file:?}");
@@ -1348,7 +1435,7 @@ async fn one_failing_stack_does_not_stop_the_others() {
     let run = emu.irready(&["apply", "-e", DEMO, "--auto-approve"]);
     run.expect_code(1);
     assert!(
-        run.stdout.contains("29 stacks applied, 1 failed"),
+        run.stdout.contains("51 stacks applied, 1 failed"),
         "{}",
         run.stdout
     );

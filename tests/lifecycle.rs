@@ -361,13 +361,14 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
 
     // Unattended without --auto-approve: refused, nothing deleted.
     emu.irready(&["destroy", "-e", env]).expect_code(1);
-    assert_eq!(emu.stack_count(prod, "us-east-1").await, 4);
+    // access, breakglass-alerts, instance- and identity-runbooks, and the two others.
+    assert_eq!(emu.stack_count(prod, "us-east-1").await, 6);
 
     let run = emu.irready(&["destroy", "-e", env, "--auto-approve"]);
     run.expect_code(0);
     assert!(
         run.stdout
-            .contains("Destroy complete: 4 stacks deleted, 0 failed."),
+            .contains("Destroy complete: 7 stacks deleted, 0 failed."),
         "{}",
         run.stdout
     );
@@ -392,10 +393,15 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
     ] {
         assert!(listed.contains(&expected), "{expected} in {listed:?}");
     }
+    let ebs_key = format!("{at} EbsEvidenceKey AWS::KMS::Key ");
+    assert!(
+        listed.iter().any(|l| l.starts_with(&ebs_key)),
+        "{ebs_key} in {listed:?}"
+    );
     assert_eq!(
         listed.len(),
-        8,
-        "four buckets, two keys, the flow and DNS query log groups: {listed:?}"
+        9,
+        "four buckets, two keys and the EBS evidence key, the flow and DNS query log groups: {listed:?}"
     );
 
     // Exactly the retained resources stay.
@@ -426,7 +432,10 @@ async fn destroy_deletes_only_the_environments_stacks_keeps_evidence_and_lists_i
             enabled += 1;
         }
     }
-    assert_eq!(enabled, 2, "the evidence and log archive keys stay");
+    assert_eq!(
+        enabled, 3,
+        "the evidence, log archive and EBS evidence keys stay"
+    );
     let iam = emu.iam(prod).await;
     assert!(iam
         .get_role()
@@ -641,7 +650,7 @@ async fn a_second_run_on_a_locked_environment_refuses_and_unlock_breaks_a_dead_r
     );
     emu.irready(&["apply", "-e", env, "--auto-approve"])
         .expect_code(0);
-    assert_eq!(emu.stack_count(&prod, "us-east-1").await, 2);
+    assert_eq!(emu.stack_count(&prod, "us-east-1").await, 4);
     // Released at the end of the run.
     let gone = ssm
         .get_parameter()

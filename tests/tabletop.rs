@@ -67,6 +67,15 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         format!("the responder role arn:aws:iam::{dev}:role/irready-responder."),
         format!("irready-tabletop-evidence-{forensics}-us-east-1"),
         "The environment expires at ".to_owned(),
+        // The runbooks, against this instance.
+        format!(
+            "irready respond isolate-instance -e {env} --account dev-app --region us-east-1 --target {}",
+            instance.instance_id().unwrap()
+        ),
+        format!(
+            "irready respond acquire-volumes -e {env} --account dev-app --region us-east-1 --target {}",
+            instance.instance_id().unwrap()
+        ),
     ] {
         assert!(
             up.stdout.contains(&expected),
@@ -80,8 +89,8 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     let stacks = cfn.describe_stacks().send().await.unwrap();
     assert_eq!(
         stacks.stacks().len(),
-        4,
-        "access, alerts, baseline, exercise"
+        6,
+        "access, alerts, baseline, instance and identity runbooks, exercise"
     );
     for stack in stacks.stacks() {
         assert!(
@@ -117,13 +126,13 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         "{}",
         kept.stdout
     );
-    assert_eq!(emu.stack_count(dev, "us-east-1").await, 4);
+    assert_eq!(emu.stack_count(dev, "us-east-1").await, 6);
 
     let down = emu.irready(&["tabletop", "down", "-e", env, "--auto-approve"]);
     down.expect_code(0);
     assert!(
         down.stdout
-            .contains("Destroy complete: 8 stacks deleted, 0 failed."),
+            .contains("Destroy complete: 13 stacks deleted, 0 failed."),
         "{}",
         down.stdout
     );

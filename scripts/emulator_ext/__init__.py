@@ -24,6 +24,7 @@ _MODULES = tuple(
         "cfn_attributes",
         "cfn_intrinsics",
         "cfn_stacks",
+        "cfn_template_size",
         "cloudtrail",
         "cloudwatch_alarm",
         "config",

@@ -21,7 +21,8 @@ snapshots with the account-less snapshot ARN, tag-on-create as ec2:CreateTags
 with ``ec2:CreateAction``, ``iam:PassRole`` for instance profiles with
 ``iam:PassedToService``, ``iam:PolicyARN`` for policy attachment, the KMS
 permissions of an encrypted CopySnapshot, ``ec2:ResourceTag/*`` from the
-resource's tags). An operation not in the table is checked against resource
+resource's tags; ``aws:PrincipalOrgID`` when the account is in an
+organization). An operation not in the table is checked against resource
 ``*``. A denied call fails with the service's own code (``UnauthorizedOperation``
 for EC2, ``AccessDenied`` for IAM and Auto Scaling, ``AccessDeniedException``
 for KMS and SSM) and a message in AWS's form. Documents without an assume
@@ -368,6 +369,15 @@ class _Role:
             "aws:SecureTransport": "true",
             "aws:ViaAWSService": "false",
         }
+        # "aws:PrincipalOrgID ... This key is included in the request context for all signed
+        # requests", for principals of accounts in an organization (IAM User Guide, AWS global
+        # condition context keys): a key policy that admits the organization admits the role.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+        from .delivery import organization
+
+        org = organization(self.account)
+        if org is not None:
+            context["aws:PrincipalOrgID"] = org.id
         for key, value in extra.items():
             context[key] = value
         return context

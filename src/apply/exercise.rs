@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use super::change_set::{ChangeSet, Runner};
 use super::Outcome;
 use crate::addr::StackAddr;
-use crate::aws::cfn::ChangeSetKind;
+use crate::aws::cfn::{self, ChangeSetKind};
+use crate::aws::ec2;
 
 /// Creates the exercise stack `addr` from `body`: one CREATE change set, executed only if
 /// it adds every resource of the template and nothing else.
@@ -38,8 +39,23 @@ pub async fn deploy(
     }
 }
 
-/// Deletes the exercise stack `addr` and waits until it is gone.
+/// Deletes the exercise stack `addr` and waits until it is gone. An instance the
+/// exercise planted and `irready respond isolate-instance` protected from termination
+/// (which a release leaves on) is made terminable first: it is irready's own, and the
+/// stack cannot be deleted otherwise.
 pub async fn remove(runner: &Runner<'_>, addr: &StackAddr) -> Result<(), String> {
+    let resources = cfn::stack_resources(runner.aws, runner.session, &addr.region, &addr.stack)
+        .await
+        .map_err(|e| e.to_string())?;
+    for resource in resources.values() {
+        if let ("AWS::EC2::Instance", Some(instance)) =
+            (resource.resource_type.as_str(), &resource.physical_id)
+        {
+            ec2::allow_termination(runner.aws, runner.session, &addr.region, instance)
+                .await
+                .map_err(|e| format!("turning termination protection off on {instance}: {e}"))?;
+        }
+    }
     runner.delete(addr).await.map_err(describe)
 }
 

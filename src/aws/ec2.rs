@@ -419,3 +419,51 @@ pub async fn vpc_exposure(
     exposure.endpoints.sort();
     Ok(exposure)
 }
+
+/// The account's default key for EBS encryption in `region` (an ARN; `alias/aws/ebs`'s
+/// until someone sets another).
+pub async fn ebs_default_kms_key_id(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+) -> AwsResult<Option<String>> {
+    let out = aws
+        .ec2(session, region)
+        .get_ebs_default_kms_key_id()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ec2:GetEbsDefaultKmsKeyId", e))?;
+    Ok(out.kms_key_id().map(str::to_owned))
+}
+
+/// Turns termination protection off on `instance` (irready's own tabletop instance,
+/// protected by an isolation, before its stack goes). One already gone is not an error.
+pub async fn allow_termination(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    instance: &str,
+) -> AwsResult<()> {
+    let result = aws
+        .ec2(session, region)
+        .modify_instance_attribute()
+        .instance_id(instance)
+        .disable_api_termination(
+            aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                .value(false)
+                .build(),
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let err = AwsError::from_sdk("ec2:ModifyInstanceAttribute", err);
+            if err.kind == super::ErrorKind::NotFound {
+                Ok(())
+            } else {
+                Err(err)
+            }
+        }
+    }
+}

@@ -50,3 +50,47 @@ pub async fn put_key_policy(
         .map_err(|e| AwsError::from_sdk("kms:PutKeyPolicy", e))?;
     Ok(())
 }
+
+/// A key as the evidence-key controls need it: its ARN, whether it is enabled, and its
+/// policy. `None` when `key_id` (an id, ARN or alias) names no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFact {
+    pub arn: String,
+    pub enabled: bool,
+    pub policy: Option<String>,
+}
+
+pub async fn key(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    key_id: &str,
+) -> AwsResult<Option<KeyFact>> {
+    let described = match aws
+        .kms(session, region)
+        .describe_key()
+        .key_id(key_id)
+        .send()
+        .await
+    {
+        Ok(out) => out.key_metadata().cloned(),
+        Err(err) => {
+            let err = AwsError::from_sdk("kms:DescribeKey", err);
+            return if err.kind == ErrorKind::NotFound {
+                Ok(None)
+            } else {
+                Err(err)
+            };
+        }
+    };
+    let Some(metadata) = described else {
+        return Ok(None);
+    };
+    let arn = metadata.arn().unwrap_or_default().to_owned();
+    let policy = key_policy(aws, session, region, metadata.key_id()).await?;
+    Ok(Some(KeyFact {
+        arn,
+        enabled: metadata.enabled(),
+        policy,
+    }))
+}

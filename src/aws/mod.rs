@@ -533,6 +533,38 @@ impl Aws {
         session
     }
 
+    /// A session in `account` as `role_arn`, assumed with the credentials of `through`:
+    /// the caller's own, or another role's (role chaining: the management account enters
+    /// a member account through the member role, then assumes a role of that account).
+    /// Not cached: one command uses it.
+    pub async fn chained_session(
+        &self,
+        through: &AccountSession,
+        account: &AccountId,
+        role_arn: &str,
+        session_name: &str,
+    ) -> AccountSession {
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name)
+            .configure(&through.config)
+            .build()
+            .await;
+        let counted = CachedProvider {
+            inner: SharedCredentialsProvider::new(provider),
+            stats: self.stats.clone(),
+            cached: tokio::sync::Mutex::new(None),
+        };
+        let config = self
+            .base
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(counted))
+            .build();
+        AccountSession {
+            account: account.clone(),
+            config,
+        }
+    }
+
     /// Fetches the session's credentials now, so that an account whose role cannot be
     /// assumed fails once, clearly, before any other call in it.
     pub async fn verify(&self, session: &AccountSession) -> AwsResult<()> {

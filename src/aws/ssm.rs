@@ -117,3 +117,170 @@ pub async fn parameters_by_path(
     found.sort();
     Ok(found)
 }
+
+/// What Systems Manager says of a document: its hash (SHA-256 of the content as stored)
+/// and the description its content gives. `None` when there is no such document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFact {
+    pub name: String,
+    pub hash: Option<String>,
+}
+
+/// The document named `name`, or `None` when it does not exist.
+pub async fn document(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<Option<DocumentFact>> {
+    match aws
+        .ssm(session, region)
+        .describe_document()
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.document().map(|d| DocumentFact {
+            name: d.name().unwrap_or(name).to_owned(),
+            hash: d.hash().map(str::to_owned),
+        })),
+        Err(err) => {
+            let err = AwsError::from_sdk("ssm:DescribeDocument", err);
+            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("InvalidDocument") {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The content of the document's default version, or `None` when there is no such
+/// document.
+pub async fn document_content(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+) -> AwsResult<Option<String>> {
+    match aws
+        .ssm(session, region)
+        .get_document()
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.content().map(str::to_owned)),
+        Err(err) => {
+            let err = AwsError::from_sdk("ssm:GetDocument", err);
+            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("InvalidDocument") {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Starts an automation of document `name` with `parameters`; returns its execution id.
+pub async fn start_automation(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    name: &str,
+    parameters: &[(String, Vec<String>)],
+) -> AwsResult<String> {
+    let mut request = aws
+        .ssm(session, region)
+        .start_automation_execution()
+        .document_name(name);
+    for (key, values) in parameters {
+        request = request.parameters(key, values.clone());
+    }
+    let out = request
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ssm:StartAutomationExecution", e))?;
+    out.automation_execution_id()
+        .map(str::to_owned)
+        .ok_or_else(|| AwsError::other("ssm:StartAutomationExecution", "no execution id"))
+}
+
+/// An automation execution as it stands: its status, failure, outputs and steps.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AutomationFact {
+    pub status: String,
+    pub failure: Option<String>,
+    /// Outputs by `Step.Output` name.
+    pub outputs: std::collections::BTreeMap<String, Vec<String>>,
+    pub steps: Vec<StepFact>,
+}
+
+impl AutomationFact {
+    /// Whether the execution has ended (Success, Failed, Cancelled, TimedOut, ...).
+    pub fn ended(&self) -> bool {
+        !matches!(
+            self.status.as_str(),
+            "Pending" | "InProgress" | "Waiting" | "Cancelling" | "ChangeCalendarOverride"
+        )
+    }
+}
+
+/// One step of an automation execution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFact {
+    pub name: String,
+    pub action: String,
+    pub status: String,
+    pub failure: Option<String>,
+}
+
+/// The execution `id`, with its step executions.
+pub async fn automation(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    id: &str,
+) -> AwsResult<AutomationFact> {
+    let client = aws.ssm(session, region);
+    let out = client
+        .get_automation_execution()
+        .automation_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ssm:GetAutomationExecution", e))?;
+    let execution = out
+        .automation_execution()
+        .ok_or_else(|| AwsError::other("ssm:GetAutomationExecution", "no execution"))?;
+    let outputs = execution
+        .outputs()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let steps = client
+        .describe_automation_step_executions()
+        .automation_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ssm:DescribeAutomationStepExecutions", e))?
+        .step_executions()
+        .iter()
+        .map(|s| StepFact {
+            name: s.step_name().unwrap_or_default().to_owned(),
+            action: s.action().unwrap_or_default().to_owned(),
+            status: s
+                .step_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            failure: s.failure_message().map(str::to_owned),
+        })
+        .collect();
+    Ok(AutomationFact {
+        status: execution
+            .automation_execution_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        failure: execution.failure_message().map(str::to_owned),
+        outputs,
+        steps,
+    })
+}

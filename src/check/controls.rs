@@ -188,6 +188,40 @@ pub const CATALOG: &[Control] = &[
         remediation: "Apply the alarms component (logging.alarms: cis) with responders in logging.alarm_emails, and have each address confirm its subscription.",
     },
     Control {
+        id: ControlId::Runbooks,
+        title: "irready's containment runbooks are in place with the content irready renders (SSM document hashes)",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &["ssm:DescribeDocument"],
+        remediation: "Plan and apply: a runbook deleted or edited outside irready shows in plan as drift, and apply puts it back.",
+    },
+    Control {
+        id: ControlId::AutomationRole,
+        title: "The role the runbooks run as exists and trusts only Systems Manager",
+        severity: Severity::High,
+        scope: ControlScope::Account,
+        reads: &["iam:GetRole"],
+        remediation: "Apply the access component; it restores the automation role's trust policy (ssm.amazonaws.com, this account's automations only).",
+    },
+    Control {
+        id: ControlId::EvidenceKey,
+        title: "The forensic account's evidence key exists in the region, is enabled and admits the account for EBS snapshot copies",
+        severity: Severity::High,
+        scope: ControlScope::AccountRegion,
+        reads: &["kms:DescribeKey", "kms:GetKeyPolicy"],
+        remediation: "Apply the evidence-keys component; a key policy edited outside irready is put back by apply.",
+    },
+    Control {
+        id: ControlId::EbsDefaultKey,
+        title: "The region's default EBS key is not the AWS managed aws/ebs (whose snapshots cannot be shared: every acquisition then needs a full re-encrypting copy)",
+        // Advice about the account's own setting, which irready does not change: it does
+        // not make `check` exit "not ready" by default.
+        severity: Severity::Info,
+        scope: ControlScope::AccountRegion,
+        reads: &["ec2:GetEbsDefaultKmsKeyId"],
+        remediation: "Acquisition works either way (the runbook copies each snapshot under the forensic key). To make it faster, make a customer managed key the default (ec2 modify-ebs-default-kms-key-id) for new volumes; existing volumes keep their key.",
+    },
+    Control {
         id: ControlId::WorkloadS3,
         title: "Every S3 bucket has server access logs on",
         severity: Severity::Medium,

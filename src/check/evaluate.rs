@@ -6,6 +6,7 @@ use crate::addr::Target;
 use crate::aws::AwsError;
 use crate::config::{Environment, ForensicAccount};
 use crate::discover::Scope;
+use crate::model::runbooks::{DocumentState, Runbook};
 use crate::plan::existing::{
     detector_gaps, management_gaps, missing_data_events, recorder_gaps, trail_gaps,
 };
@@ -133,6 +134,10 @@ fn judge(
         ControlId::EvidenceBucket => evidence_bucket(p),
         ControlId::AnalysisImages => analysis_images(p),
         ControlId::Alarms => alarms(env, p),
+        ControlId::Runbooks => runbooks_present(env, p),
+        ControlId::AutomationRole => automation_role(env, p),
+        ControlId::EvidenceKey => evidence_key(env, scope, target, p),
+        ControlId::EbsDefaultKey => ebs_default_key(env, p),
         // Judged per resource, in their own targets, by `check::workloads`.
         ControlId::WorkloadS3
         | ControlId::WorkloadElb
@@ -143,6 +148,222 @@ fn judge(
         | ControlId::WorkloadCloudFront => Verdict::error(format!(
             "{id} is judged per workload resource, not per target"
         )),
+    }
+}
+
+/// IR-RUN-1: every runbook document is here with the content irready renders.
+fn runbooks_present(env: &Environment, p: &TargetPosture) -> Verdict {
+    if env.access.is_none() {
+        return Verdict::not_applicable("no `access` section: no runbooks");
+    }
+    let Some(found) = &p.runbooks else {
+        return Verdict::error("the runbooks were not read");
+    };
+    let (mut missing, mut changed, mut present) = (Vec::new(), Vec::new(), Vec::new());
+    for runbook in Runbook::ALL {
+        let name = runbook.document_name(&env.name);
+        match found.get(&name) {
+            None | Some(DocumentState::Missing) => missing.push(name),
+            Some(DocumentState::Changed) => changed.push(name),
+            Some(DocumentState::AsRendered) => present.push(name),
+        }
+    }
+    if missing.is_empty() && changed.is_empty() {
+        return Verdict::pass(
+            format!(
+                "{} runbooks with the content irready renders",
+                present.len()
+            ),
+            present,
+        );
+    }
+    let mut gaps = Vec::new();
+    if !missing.is_empty() {
+        gaps.push(format!("missing: {}", missing.join(", ")));
+    }
+    if !changed.is_empty() {
+        gaps.push(format!(
+            "content differs from what irready renders: {}",
+            changed.join(", ")
+        ));
+    }
+    missing.extend(changed);
+    Verdict::fail(gaps.join("; "), missing)
+}
+
+/// IR-RUN-2: the automation role exists and only Systems Manager may assume it.
+fn automation_role(env: &Environment, p: &TargetPosture) -> Verdict {
+    if env.access.is_none() {
+        return Verdict::not_applicable("no `access` section: no automation role");
+    }
+    let name = crate::model::runbooks::automation_role_name(&env.name);
+    let Some(role) = p.automation_role.as_ref() else {
+        return Verdict::error("the automation role was not read");
+    };
+    let Some(role) = role else {
+        return Verdict::fail(format!("role {name} missing"), Vec::new());
+    };
+    let others = trusted_besides_ssm(&role.trust_policy);
+    if others.is_empty() {
+        Verdict::pass(
+            format!("role {name} trusted by ssm.amazonaws.com only"),
+            vec![role.arn.clone()],
+        )
+    } else {
+        Verdict::fail(
+            format!("role {name} also trusts {}", others.join(", ")),
+            vec![role.arn.clone()],
+        )
+    }
+}
+
+/// The principals an Allow statement of `trust` admits other than Systems Manager.
+fn trusted_besides_ssm(trust: &serde_json::Value) -> Vec<String> {
+    let statements = match &trust["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    let mut others = Vec::new();
+    for statement in statements.iter().filter(|s| s["Effect"] == "Allow") {
+        match &statement["Principal"] {
+            serde_json::Value::Object(kinds) => {
+                for (kind, value) in kinds {
+                    let values = match value {
+                        serde_json::Value::Array(items) => items.clone(),
+                        other => vec![other.clone()],
+                    };
+                    for v in values {
+                        let text = v.as_str().unwrap_or_default().to_owned();
+                        if !(kind == "Service" && text == "ssm.amazonaws.com") {
+                            others.push(format!("{kind}:{text}"));
+                        }
+                    }
+                }
+            }
+            other => others.push(other.to_string()),
+        }
+    }
+    others
+}
+
+/// IR-RUN-3: the forensic account's key of the region exists, is enabled and admits the
+/// account for the EBS copy (CreateGrant and Decrypt/ReEncrypt through EC2).
+fn evidence_key(env: &Environment, scope: &Scope, target: &Target, p: &TargetPosture) -> Verdict {
+    if env.access.is_none() || env.forensic.is_none() {
+        return Verdict::not_applicable("no `access` or `forensic` section: no evidence key");
+    }
+    let alias = crate::model::runbooks::evidence_key_alias(&env.name);
+    let Some(key) = &p.evidence_key else {
+        return Verdict::error(format!(
+            "the forensic account's key {alias} in {} was not read",
+            target.region
+        ));
+    };
+    let Some(key) = key else {
+        return Verdict::fail(
+            format!(
+                "no evidence key {alias} in the forensic account in {}",
+                target.region
+            ),
+            Vec::new(),
+        );
+    };
+    if !key.enabled {
+        return Verdict::fail(format!("{} is disabled", key.arn), vec![key.arn.clone()]);
+    }
+    let forensic = scope.forensic_account.as_ref() == Some(&target.account);
+    let policy: serde_json::Value = key
+        .policy
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let admitted = ["kms:CreateGrant", "kms:Decrypt", "kms:ReEncryptTo"]
+        .iter()
+        .all(|action| {
+            key_admits(
+                &policy,
+                action,
+                &target.account,
+                p.organization_id.as_deref(),
+            )
+        });
+    if forensic || admitted {
+        Verdict::pass(
+            format!("{} admits account {}", key.arn, target.account),
+            vec![key.arn.clone()],
+        )
+    } else {
+        Verdict::fail(
+            format!(
+                "{} does not admit account {} for EBS copies (kms:CreateGrant, kms:Decrypt, kms:ReEncrypt*)",
+                key.arn, target.account
+            ),
+            vec![key.arn.clone()],
+        )
+    }
+}
+
+/// Whether an Allow statement of key policy `policy` gives `action` to `account`: naming
+/// it (its root or id), or any principal of the organization `org` (aws:PrincipalOrgID).
+fn key_admits(
+    policy: &serde_json::Value,
+    action: &str,
+    account: &crate::addr::AccountId,
+    org: Option<&str>,
+) -> bool {
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            serde_json::Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let statements = match &policy["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    statements.iter().any(|s| {
+        let allows = s["Effect"] == "Allow"
+            && list(&s["Action"]).iter().any(|a| {
+                a == "kms:*"
+                    || a == action
+                    || a.strip_suffix('*').is_some_and(|p| action.starts_with(p))
+            });
+        let principals = match &s["Principal"] {
+            serde_json::Value::String(star) => vec![star.clone()],
+            other => list(&other["AWS"]),
+        };
+        let root = format!("arn:aws:iam::{account}:root");
+        let named = principals
+            .iter()
+            .any(|p| *p == root || *p == account.to_string());
+        let in_org = principals.iter().any(|p| p == "*")
+            && org.is_some_and(|org| {
+                s.pointer("/Condition/StringEquals/aws:PrincipalOrgID")
+                    .is_some_and(|v| list(v).iter().any(|o| o == org))
+            });
+        allows && (named || in_org)
+    })
+}
+
+/// IR-RUN-4 (low): the region's default EBS key is a customer managed key.
+fn ebs_default_key(env: &Environment, p: &TargetPosture) -> Verdict {
+    if env.access.is_none() {
+        return Verdict::not_applicable("no `access` section: no runbooks");
+    }
+    match &p.ebs_default_key {
+        None => Verdict::error("the default EBS key was not read"),
+        Some(Some(key)) if !key.ends_with("alias/aws/ebs") => {
+            Verdict::pass(format!("default EBS key {key}"), vec![key.clone()])
+        }
+        Some(key) => Verdict::fail(
+            "the default EBS key is aws/ebs: snapshots under it cannot be shared, so every \
+             acquisition makes a full re-encrypting copy under the forensic key",
+            key.iter().cloned().collect(),
+        ),
     }
 }
 

@@ -11,13 +11,17 @@ use crate::addr::{AccountId, Target};
 pub use crate::model::controls::ControlId;
 
 /// Version of the JSON form. Bumped on any change a reader could notice. 2: findings of
-/// the per-resource controls name their `resource`, several per control × target.
-pub const CHECK_FORMAT_VERSION: u32 = 2;
+/// the per-resource controls name their `resource`, several per control × target. 3: the
+/// severity `info` (advice, below the default `--min-severity`).
+pub const CHECK_FORMAT_VERSION: u32 = 3;
 
 /// How much a failing control matters to a responder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Advice: reported, but below the default `--min-severity` (low), so a failure does
+    /// not make `check` exit "not ready" unless asked for (`--min-severity info`).
+    Info,
     Low,
     Medium,
     High,
@@ -25,10 +29,17 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Self::Low, Self::Medium, Self::High, Self::Critical];
+    pub const ALL: [Severity; 5] = [
+        Self::Info,
+        Self::Low,
+        Self::Medium,
+        Self::High,
+        Self::Critical,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::Info => "info",
             Self::Low => "low",
             Self::Medium => "medium",
             Self::High => "high",

@@ -12,6 +12,7 @@ use crate::aws::configservice::{self, RecorderFact};
 use crate::aws::ec2::{self, FlowLogFact, SecurityGroupFact, VpcExposure, VpcFact};
 use crate::aws::guardduty::{self, DetectorFact, PublishingFact};
 use crate::aws::iam::{self, RoleFact};
+use crate::aws::kms::{self, KeyFact};
 use crate::aws::monitoring::{self, AlarmFact};
 use crate::aws::resolver::{self, QueryLogAssociationFact};
 use crate::aws::s3::{self, BucketFact};
@@ -19,6 +20,7 @@ use crate::aws::{ssm, AccountSession, Aws, AwsError};
 use crate::config::Environment;
 use crate::discover::Scope;
 use crate::model::analysis::AnalysisNames;
+use crate::model::runbooks::{self, DocumentState, Runbook};
 use crate::render::{Component, ForensicNames};
 
 /// What one target holds, as far as its controls need it. `None` where not read.
@@ -60,6 +62,18 @@ pub struct TargetPosture {
     pub query_tables: Option<Option<Vec<TableFact>>>,
     /// The forensic account's home region: the analysis workgroup (`Some(None)`: absent).
     pub workgroup: Option<Option<WorkGroupFact>>,
+    /// Each of irready's runbook documents here, by document name, against what irready
+    /// renders; `None` where not read.
+    pub runbooks: Option<BTreeMap<String, DocumentState>>,
+    /// The automation role, in the home region of each target account.
+    pub automation_role: Option<Option<RoleFact>>,
+    /// The forensic account's evidence key of this target's region (read as the forensic
+    /// account, copied to every target of the region); `None` where not read.
+    pub evidence_key: Option<Option<KeyFact>>,
+    /// The organization's id, to judge a key policy that admits it.
+    pub organization_id: Option<String>,
+    /// The region's default EBS key.
+    pub ebs_default_key: Option<Option<String>>,
 }
 
 /// One log that delivers into irready's archive from a target, and what landed.
@@ -89,6 +103,8 @@ struct Reads {
     analysis: bool,
     /// The query layer over the log archive (forensic account, home region).
     query: bool,
+    /// The forensic account's evidence key of the region.
+    evidence_key: bool,
 }
 
 /// Every target `check` looks at, with what to read there.
@@ -119,6 +135,14 @@ fn plan_reads(env: &Environment, scope: &Scope) -> BTreeMap<Target, Reads> {
                 .entry(Target::new(account.clone(), region.clone()))
                 .or_default()
                 .analysis = true;
+        }
+        if env.access.is_some() {
+            for region in &scope.regions {
+                reads
+                    .entry(Target::new(account.clone(), region.clone()))
+                    .or_default()
+                    .evidence_key = true;
+            }
         }
     }
     reads
@@ -153,8 +177,35 @@ pub async fn observe(
         if let Some(Ok(session)) = sessions.get(forensic) {
             landings(aws, env, scope, session, &mut postures, parallelism).await;
         }
+        share_evidence_keys(forensic, scope, &mut postures);
     }
     postures
+}
+
+/// Gives every target the evidence key the forensic account holds in its region, as read
+/// there: the key is judged for each account it must admit.
+fn share_evidence_keys(
+    forensic: &AccountId,
+    scope: &Scope,
+    postures: &mut BTreeMap<Target, Result<TargetPosture, AwsError>>,
+) {
+    let keys: BTreeMap<Region, Option<KeyFact>> = scope
+        .regions
+        .iter()
+        .filter_map(|region| {
+            let target = Target::new(forensic.clone(), region.clone());
+            let key = postures.get(&target)?.as_ref().ok()?.evidence_key.clone()?;
+            Some((region.clone(), key))
+        })
+        .collect();
+    for (target, posture) in postures.iter_mut() {
+        if let Ok(posture) = posture {
+            if let Some(key) = keys.get(&target.region) {
+                posture.evidence_key = Some(key.clone());
+            }
+            posture.organization_id = scope.organization.id.clone();
+        }
+    }
 }
 
 /// Looks, as the forensic account, for a recent object of every log that delivers into
@@ -367,8 +418,25 @@ async fn read(
                     .await?;
         }
     }
+    if reads.regional && env.access.is_some() {
+        let mut documents = BTreeMap::new();
+        for runbook in Runbook::ALL {
+            let name = runbook.document_name(&env.name);
+            let state =
+                crate::discover::runbook_state(aws, session, region, &env.name, &name).await?;
+            documents.insert(name, state);
+        }
+        posture.runbooks = Some(documents);
+        posture.ebs_default_key = Some(ec2::ebs_default_kms_key_id(aws, session, region).await?);
+    }
+    if reads.evidence_key {
+        let alias = runbooks::evidence_key_alias(&env.name);
+        posture.evidence_key = Some(kms::key(aws, session, region, &alias).await?);
+    }
     if reads.roles {
         if let Some(access) = &env.access {
+            let automation = runbooks::automation_role_name(&env.name);
+            posture.automation_role = Some(iam::role(aws, session, &automation).await?);
             let mut roles = BTreeMap::new();
             for name in [
                 &access.breakglass.role_name,

@@ -62,7 +62,7 @@ pub struct CheckArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::from_name(s).ok_or_else(|| "one of low, medium, high, critical".to_owned())
+    Severity::from_name(s).ok_or_else(|| "one of info, low, medium, high, critical".to_owned())
 }
 
 #[derive(Debug, Args)]

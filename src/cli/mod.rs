@@ -8,6 +8,7 @@ mod docs;
 mod init;
 mod plan;
 mod render;
+mod respond;
 mod show;
 mod tabletop;
 mod unlock;
@@ -119,6 +120,9 @@ pub enum Command {
     Destroy(destroy::DestroyArgs),
     /// Break the environment's apply lock, left by a run that was killed.
     Unlock(unlock::UnlockArgs),
+    /// Containment through irready's runbooks: isolate an instance, acquire its volumes,
+    /// disable an access key, contain a user or role.
+    Respond(respond::RespondArgs),
     /// Tabletop exercises: a throw-away (ephemeral) environment with a scenario planted.
     Tabletop(tabletop::TabletopArgs),
     /// Print the shell completion script: `source <(irready completions bash)`.
@@ -257,6 +261,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Destroy(args) => destroy::run(args, cli.verbose > 0).await,
         Command::Unlock(args) => unlock::run(args).await,
         Command::Tabletop(args) => tabletop::run(args, cli.verbose > 0).await,
+        Command::Respond(args) => respond::run(args).await,
         Command::Completions(args) => docs::completions(args),
         Command::Man => docs::man(),
         Command::Schema => docs::schema(),

@@ -262,6 +262,7 @@ async fn up_locked(
         forensic_account: forensic.to_string(),
         evidence_bucket: names.evidence_bucket,
         expires,
+        env_file: args.env.env.display().to_string(),
     };
     print!("{}", tabletop::brief(&facts));
     Ok(ExitCode::Ok)

@@ -18,7 +18,7 @@ use crate::addr::{AccountId, Region, StackAddr, Target};
 use crate::aws::cfn::{self, DeployedStack, StackResource};
 use crate::aws::ec2::{ImageFact, ImageQuery, VpcFact};
 use crate::aws::iam::RoleFact;
-use crate::aws::{ec2, iam, kms, org, s3, AccountSession, Aws, AwsError};
+use crate::aws::{ec2, iam, kms, org, s3, ssm, AccountSession, Aws, AwsError};
 use crate::config::{AmiSource, Diagnostic, Environment, RegionSelection};
 pub use existing::{Existing, ExistingNeeds, Listed};
 pub use organization::Organization;
@@ -28,6 +28,7 @@ use crate::model::covered::{Covered, CoveringTrail};
 use crate::model::outputs::{
     COVERED_OUTPUT, NO_VPCS, S3_PREFIX_LIST_OUTPUT, TRAIL_OUTPUT, VPCS_OUTPUT,
 };
+use crate::model::runbooks::{self, DocumentState};
 pub use scope::Scope;
 
 pub use crate::model::tags::{
@@ -87,6 +88,9 @@ pub struct TargetState {
     /// The live policies of the forensic core's keys and buckets, by the logical id of
     /// the key or bucket (`None` inside: it has none), watched for drift.
     pub policies: BTreeMap<String, Option<String>>,
+    /// Each document of irready's runbooks stacks here, by document name, against what
+    /// irready renders: watched for drift.
+    pub documents: BTreeMap<String, DocumentState>,
     /// What irready's stacks recorded of the facts they were rendered from, where
     /// `--refresh=false` trusted them instead of reading them: empty otherwise.
     pub recorded: Recorded,
@@ -130,6 +134,8 @@ pub struct Needs {
     pub policies: bool,
     /// The workloads whose logging the environment manages, with their settings.
     pub workloads: bool,
+    /// The runbooks' documents as Systems Manager holds them, watched for drift.
+    pub documents: bool,
 }
 
 /// Whether discovery reads the live state of every target (the default), or trusts what
@@ -212,6 +218,7 @@ impl Needs {
             breakglass: _,
             policies: _,
             workloads: _,
+            documents: _,
         } = self;
         let baseline_trusted = recorded.baseline_covered.is_some();
         let ExistingNeeds {
@@ -239,6 +246,7 @@ impl Needs {
             breakglass: false,
             policies: false,
             workloads: false,
+            documents: false,
         }
     }
 }
@@ -462,7 +470,9 @@ fn needs(env: &Environment, scope: &Scope) -> BTreeMap<Target, Needs> {
             Component::WorkloadLogging
             | Component::Alarms
             | Component::BreakglassAlerts
-            | Component::Analysis => {}
+            | Component::Analysis
+            | Component::EvidenceKeys => {}
+            Component::InstanceRunbooks | Component::IdentityRunbooks => entry.documents = true,
         }
     }
     if let Some(spec) = &env.workload_logging {
@@ -486,6 +496,36 @@ pub fn covered_vpcs_of(vpcs: &[crate::aws::ec2::VpcFact]) -> Vec<&crate::aws::ec
             v.tags.get(TAG_COMPONENT).map(String::as_str) != Some(Component::ForensicVpc.name())
         })
         .collect()
+}
+
+/// How the runbook document `name` of environment `env` stands against what irready
+/// renders: by its `Hash` first, and where that differs (Systems Manager may serialize
+/// a template's object otherwise than irready), by its content read back.
+pub async fn runbook_state(
+    aws: &Aws,
+    session: &AccountSession,
+    region: &Region,
+    env: &str,
+    name: &str,
+) -> Result<DocumentState, AwsError> {
+    let Some(found) = ssm::document(aws, session, region, name).await? else {
+        return Ok(DocumentState::Missing);
+    };
+    let Some(runbook) = runbooks::by_document_name(env, name) else {
+        return Ok(DocumentState::Changed);
+    };
+    if found.hash.as_deref() == Some(runbook.content_sha256().as_str()) {
+        return Ok(DocumentState::AsRendered);
+    }
+    Ok(
+        match ssm::document_content(aws, session, region, name).await? {
+            None => DocumentState::Missing,
+            Some(stored) if runbooks::same_content(&stored, &runbook.content()) => {
+                DocumentState::AsRendered
+            }
+            Some(_) => DocumentState::Changed,
+        },
+    )
 }
 
 /// The breakglass role's logical id in the access template.
@@ -537,6 +577,8 @@ mod tests {
             [
                 "444444444444/eu-west-1/access",
                 "444444444444/eu-west-1/breakglass-alerts",
+                "444444444444/eu-west-1/instance-runbooks",
+                "444444444444/eu-west-1/identity-runbooks",
                 "444444444444/us-east-1/breakglass-alerts"
             ]
         );
@@ -569,6 +611,7 @@ mod tests {
             breakglass: true,
             policies: true,
             workloads: true,
+            documents: true,
         };
         // A new account: nothing recorded, every fact still read; live state never.
         assert_eq!(
@@ -577,6 +620,7 @@ mod tests {
                 breakglass: false,
                 policies: false,
                 workloads: false,
+                documents: false,
                 ..all
             }
         );

@@ -74,6 +74,8 @@ pub(super) async fn read_target(
         (Component::Access, needs.breakglass),
         (Component::ForensicCore, needs.policies),
         (Component::WorkloadLogging, needs.workloads),
+        (Component::InstanceRunbooks, needs.documents),
+        (Component::IdentityRunbooks, needs.documents),
     ];
     for (component, wanted) in watched {
         let name = component.stack_name(&env.name);
@@ -107,9 +109,24 @@ pub(super) async fn read_target(
             policies.insert(logical.clone(), policy);
         }
     }
+    let mut documents = BTreeMap::new();
+    for component in [Component::InstanceRunbooks, Component::IdentityRunbooks] {
+        let Some(resources) = own_resources.get(&component.stack_name(&env.name)) else {
+            continue;
+        };
+        for resource in resources.values() {
+            if let ("AWS::SSM::Document", Some(name)) =
+                (resource.resource_type.as_str(), &resource.physical_id)
+            {
+                let state = runbook_state(aws, session, region, &env.name, name).await?;
+                documents.insert(name.clone(), state);
+            }
+        }
+    }
     let mut state = TargetState {
         availability_zones,
         policies,
+        documents,
         stacks,
         exercises,
         recorded,

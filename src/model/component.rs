@@ -42,16 +42,28 @@ pub enum Component {
     /// The destinations of the logs of the workloads that already run (S3 server access
     /// logs, load balancer access logs): every account × region of `workload_logging`.
     WorkloadLogging,
+    /// The containment runbooks for instances (isolate, release, acquire volumes): every
+    /// target account, every region.
+    InstanceRunbooks,
+    /// The containment runbooks for identities (disable an access key, contain a user or
+    /// role): every target account, every region.
+    IdentityRunbooks,
+    /// A customer managed key per region that evidence copies of EBS snapshots are made
+    /// under: forensic account, every region of the environment.
+    EvidenceKeys,
 }
 
 impl Component {
-    pub const ALL: [Component; 9] = [
+    pub const ALL: [Component; 12] = [
         Component::Access,
         Component::Analysis,
         Component::Alarms,
         Component::BreakglassAlerts,
+        Component::EvidenceKeys,
         Component::ForensicCore,
         Component::ForensicVpc,
+        Component::IdentityRunbooks,
+        Component::InstanceRunbooks,
         Component::OrgLogging,
         Component::RegionalBaseline,
         Component::WorkloadLogging,
@@ -68,6 +80,9 @@ impl Component {
             Self::Alarms => "alarms",
             Self::RegionalBaseline => "regional-baseline",
             Self::WorkloadLogging => "workload-logging",
+            Self::InstanceRunbooks => "instance-runbooks",
+            Self::IdentityRunbooks => "identity-runbooks",
+            Self::EvidenceKeys => "evidence-keys",
         }
     }
 
@@ -99,6 +114,8 @@ pub fn components(env: &Environment) -> Vec<Component> {
             Component::OrgLogging => trail_wanted(env),
             Component::Alarms => alarms_wanted(env),
             Component::WorkloadLogging => env.workload_logging.is_some(),
+            Component::InstanceRunbooks | Component::IdentityRunbooks => env.access.is_some(),
+            Component::EvidenceKeys => evidence_keys_wanted(env),
         })
         .collect()
 }
@@ -109,6 +126,11 @@ fn trail_wanted(env: &Environment) -> bool {
 
 fn alarms_wanted(env: &Environment) -> bool {
     trail_wanted(env) && env.logging.as_ref().is_some_and(|l| l.cis_alarms)
+}
+
+/// The evidence keys serve the runbooks (access) and belong to the forensic account.
+fn evidence_keys_wanted(env: &Environment) -> bool {
+    env.access.is_some() && env.forensic.is_some()
 }
 
 fn baseline_wanted(env: &Environment) -> bool {
@@ -151,6 +173,16 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                     Target::new(account.clone(), region),
                 ));
             }
+            // Automations run in the region of the instance they contain: the documents
+            // are regional resources.
+            for region in &scope.regions {
+                for component in [Component::InstanceRunbooks, Component::IdentityRunbooks] {
+                    out.push(place(
+                        component,
+                        Target::new(account.clone(), region.clone()),
+                    ));
+                }
+            }
         }
     }
     let forensic_home = scope
@@ -164,6 +196,15 @@ pub fn placements(env: &Environment, scope: &Scope) -> Vec<Placement> {
                 Component::ForensicVpc,
                 Target::new(home.account.clone(), region.clone()),
             ));
+        }
+        // KMS keys are regional: acquisition copies a snapshot under a key of its region.
+        if evidence_keys_wanted(env) {
+            for region in &scope.regions {
+                out.push(place(
+                    Component::EvidenceKeys,
+                    Target::new(home.account.clone(), region.clone()),
+                ));
+            }
         }
     }
     if let (true, Some(home)) = (super::analysis::wanted(env), &forensic_home) {

@@ -60,6 +60,10 @@ control_ids! {
     QueryTables = "IR-QUERY-1", "query tables";
     QueryWorkgroup = "IR-QUERY-2", "query workgroup";
     Alarms = "IR-ALARM-1", "CIS alarms";
+    Runbooks = "IR-RUN-1", "containment runbooks";
+    AutomationRole = "IR-RUN-2", "runbook automation role";
+    EvidenceKey = "IR-RUN-3", "evidence key";
+    EbsDefaultKey = "IR-RUN-4", "EBS default key";
     WorkloadS3 = "IR-WL-1", "S3 access logs";
     WorkloadElb = "IR-WL-2", "load balancer access logs";
     WorkloadRedshift = "IR-WL-3", "Redshift audit logs";

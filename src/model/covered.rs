@@ -143,7 +143,10 @@ impl Covered {
             | Component::ForensicVpc
             | Component::OrgLogging
             | Component::RegionalBaseline
-            | Component::WorkloadLogging => true,
+            | Component::WorkloadLogging
+            | Component::InstanceRunbooks
+            | Component::IdentityRunbooks
+            | Component::EvidenceKeys => true,
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod deferred;
 pub mod organization;
 pub mod outputs;
 pub mod rules;
+pub mod runbooks;
 pub mod scope;
 pub mod tags;

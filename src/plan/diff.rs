@@ -228,6 +228,23 @@ mod tests {
     const ROLE: &str = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      MaxSessionDuration: 3600\n";
 
     #[test]
+    fn a_runbooks_content_change_is_a_change_of_its_content_in_place() {
+        let document = |step: &str| {
+            format!(
+                "Resources:\n  IsolateInstanceDocument:\n    Type: AWS::SSM::Document\n    \
+                 Properties:\n      Name: irready-t-isolate-instance\n      DocumentType: \
+                 Automation\n      UpdateMethod: NewVersion\n      Content: {{\"schemaVersion\": \
+                 \"0.3\", \"mainSteps\": [{{\"name\": \"{step}\", \"action\": \"aws:sleep\"}}]}}\n"
+            )
+        };
+        check(
+            &document("Plan"),
+            &document("Plan2"),
+            &["~ IsolateInstanceDocument [Content]"],
+        );
+    }
+
+    #[test]
     fn a_new_stack_adds_every_resource() {
         check("", ROLE, &["+ Role []"]);
     }

@@ -12,6 +12,7 @@ use crate::addr::StackAddr;
 use crate::config::Environment;
 use crate::discover::{Scope, TargetState, BREAKGLASS_LOGICAL_ID};
 use crate::model::rules::trust_gaps;
+use crate::model::runbooks::DocumentState;
 use crate::render::{Component, RenderedStack};
 
 /// One resource changed outside irready.
@@ -221,6 +222,29 @@ pub fn detect(
                         (Some(_), None) => {}
                     }
                 }
+                // A runbook deleted or edited outside irready: CloudFormation still holds
+                // the document, so only taking it out of the stack and putting it back
+                // restores the content irready renders.
+                (
+                    Component::InstanceRunbooks | Component::IdentityRunbooks,
+                    "AWS::SSM::Document",
+                ) => match state.documents.get(id) {
+                    Some(DocumentState::Missing) => drifts.push(drift(
+                        logical,
+                        physical,
+                        kind,
+                        "deleted".to_owned(),
+                        gone(logical, "the document"),
+                    )),
+                    Some(DocumentState::Changed) if unchanged => drifts.push(drift(
+                        logical,
+                        physical,
+                        kind,
+                        "content changed outside irready".to_owned(),
+                        Repair::Recreate,
+                    )),
+                    _ => {}
+                },
                 // Key and bucket policies edited outside irready: a log delivery they
                 // admit stops, and check shows it only once the service reports it.
                 (Component::ForensicCore, "AWS::KMS::Key") if unchanged => {

@@ -109,7 +109,10 @@ pub fn evaluate<'a>(
             | Component::BreakglassAlerts
             | Component::ForensicCore
             | Component::ForensicVpc
-            | Component::WorkloadLogging => {}
+            | Component::WorkloadLogging
+            | Component::InstanceRunbooks
+            | Component::IdentityRunbooks
+            | Component::EvidenceKeys => {}
         }
         evaluation.findings.extend(findings);
         if covered != Covered::default() {

@@ -11,6 +11,7 @@ use crate::discover::{Scope, TargetState};
 
 use super::{Component, Covered, Inputs, RenderError};
 use crate::model::deferred::DeferredValue;
+use crate::model::runbooks::{self, Runbook};
 
 /// The interface endpoints of the forensic VPC: what SSM sessions, snapshots, keys, logs
 /// and role credentials need without a route to the internet.
@@ -44,6 +45,8 @@ pub fn build(
     let specific = match component {
         Component::Access => access(env, scope),
         Component::Analysis => super::analysis_context::build(env, scope, target),
+        Component::InstanceRunbooks | Component::IdentityRunbooks => runbooks(env, component),
+        Component::EvidenceKeys => evidence_keys(env, scope, target),
         Component::BreakglassAlerts => breakglass_alerts(env),
         Component::ForensicVpc => forensic_vpc(env, target, facts, inputs, deferred)?,
         Component::ForensicCore => forensic_core(env, scope, target),
@@ -83,6 +86,53 @@ fn access(env: &Environment, scope: &Scope) -> Value {
             "role_name": access.responder.role_name,
             "max_session_seconds": access.responder.max_session_seconds,
         },
+        "runbook_prefix": runbooks::document_prefix(&env.name),
+        "automation_role_name": runbooks::automation_role_name(&env.name),
+        "automation_policy": runbooks::automation_policy(&access.deny_all_policy_name),
+        "isolation_name": runbooks::isolation_name(&env.name),
+    })
+}
+
+/// The documents of a runbooks stack, their content as objects.
+fn runbooks(env: &Environment, component: Component) -> Value {
+    let documents: Vec<Value> = Runbook::of(component)
+        .map(|runbook| {
+            json!({
+                "logical_id": runbook.logical_id(),
+                "name": runbook.document_name(&env.name),
+                "content": runbook.content(),
+            })
+        })
+        .collect();
+    json!({ "component": component.name(), "documents": documents })
+}
+
+/// The evidence key of one region: the target accounts use it through EBS in that region.
+fn evidence_keys(env: &Environment, scope: &Scope, target: &Target) -> Value {
+    let members: Vec<String> = scope
+        .accounts
+        .iter()
+        .filter(|a| **a != target.account)
+        .map(|a| format!("arn:aws:iam::{a}:root"))
+        .collect();
+    let via_ec2 = json!({ "kms:ViaService": format!("ec2.{}.amazonaws.com", target.region) });
+    let (principal, condition) = match &scope.organization.id {
+        Some(org) if !members.is_empty() => {
+            let mut equals = via_ec2.clone();
+            equals["aws:PrincipalOrgID"] = json!(org);
+            (json!("*"), json!({ "StringEquals": equals }))
+        }
+        _ => (json!(members), json!({ "StringEquals": via_ec2 })),
+    };
+    let mut grant_condition = condition.clone();
+    grant_condition["Bool"] = json!({ "kms:GrantIsForAWSResource": "true" });
+    json!({
+        "description": format!("irready {}: evidence copies of EBS snapshots in {}", env.name, target.region),
+        "key_alias": runbooks::evidence_key_alias(&env.name),
+        "member_roots": !members.is_empty(),
+        "member_principal": principal,
+        "member_condition": condition,
+        "member_grant_condition": grant_condition,
     })
 }
 

@@ -126,12 +126,40 @@ pub enum RenderError {
         target: Target,
         message: String,
     },
+    #[error(
+        "rendering {component} for {target}: the template is {size} bytes, over \
+         CloudFormation's limit of {TEMPLATE_BODY_LIMIT} bytes for a template body"
+    )]
+    TooLarge {
+        component: Component,
+        target: Target,
+        size: usize,
+    },
     #[error("rendering {component} for {target}: {missing} was not discovered")]
     MissingFact {
         component: Component,
         target: Target,
         missing: &'static str,
     },
+}
+
+/// The largest template CloudFormation accepts in the request (`TemplateBody`), in bytes
+/// (CloudFormation user guide, "Understand CloudFormation quotas":
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+/// irready passes every template in the request, so a larger one is refused at render time
+/// rather than by CreateChangeSet.
+pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
+
+/// Refuses a template CloudFormation would refuse for its size.
+fn within_limit(component: Component, target: &Target, body: &str) -> Result<(), RenderError> {
+    if body.len() > TEMPLATE_BODY_LIMIT {
+        return Err(RenderError::TooLarge {
+            component,
+            target: target.clone(),
+            size: body.len(),
+        });
+    }
+    Ok(())
 }
 
 /// The Handlebars template of `component`, compiled into the binary.
@@ -146,6 +174,10 @@ fn template(component: Component) -> &'static str {
         Component::Alarms => include_str!("../../templates/alarms.yaml.hbs"),
         Component::RegionalBaseline => include_str!("../../templates/regional-baseline.yaml.hbs"),
         Component::WorkloadLogging => include_str!("../../templates/workload-logging.yaml.hbs"),
+        Component::InstanceRunbooks | Component::IdentityRunbooks => {
+            include_str!("../../templates/runbooks.yaml.hbs")
+        }
+        Component::EvidenceKeys => include_str!("../../templates/evidence-keys.yaml.hbs"),
     }
 }
 
@@ -208,6 +240,7 @@ impl Renderer {
             message,
         })?;
         let body = body.replace(FINGERPRINT_PLACEHOLDER, &sha256);
+        within_limit(component, target, &body)?;
         let mut tags = BTreeMap::from([
             (TAG_MANAGED.to_owned(), "true".to_owned()),
             (TAG_ENVIRONMENT.to_owned(), env.name.clone()),
@@ -291,6 +324,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_template_over_cloudformations_limit_is_refused_at_render_time() {
+        let target = Target::new(
+            "111111111111".parse().unwrap(),
+            crate::addr::Region::us_east_1(),
+        );
+        let at_limit = "x".repeat(TEMPLATE_BODY_LIMIT);
+        assert!(within_limit(Component::InstanceRunbooks, &target, &at_limit).is_ok());
+        let over = "x".repeat(TEMPLATE_BODY_LIMIT + 1);
+        let err = within_limit(Component::InstanceRunbooks, &target, &over).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("51201 bytes, over CloudFormation's limit of 51200"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn what_covered_a_target_is_recorded_and_read_back_unchanged() {
         let covered = Covered {
             trail: None,
@@ -367,6 +417,7 @@ mod render_tests {
             own_resources: BTreeMap::new(),
             breakglass: None,
             policies: BTreeMap::new(),
+            documents: BTreeMap::new(),
             recorded: Default::default(),
             workloads: Vec::new(),
             images: BTreeMap::new(),

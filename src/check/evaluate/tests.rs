@@ -99,3 +99,61 @@ fn an_account_that_cannot_be_read_is_an_error_there_and_the_others_are_still_jud
         .find(|f| f.status == Status::Error)
         .is_some_and(|f| f.message.contains("access denied")));
 }
+
+#[test]
+fn the_evidence_key_admits_accounts_by_organization_or_by_name_and_nothing_else() {
+    let account: crate::addr::AccountId = "444444444444".parse().unwrap();
+    let by_org = json!({ "Statement": [{
+        "Effect": "Allow", "Principal": { "AWS": "*" },
+        "Action": ["kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant"], "Resource": "*",
+        "Condition": { "StringEquals": { "aws:PrincipalOrgID": "o-abc", "kms:ViaService": "ec2.us-east-1.amazonaws.com" } },
+    }]});
+    assert!(key_admits(
+        &by_org,
+        "kms:ReEncryptTo",
+        &account,
+        Some("o-abc")
+    ));
+    assert!(key_admits(
+        &by_org,
+        "kms:CreateGrant",
+        &account,
+        Some("o-abc")
+    ));
+    assert!(!key_admits(
+        &by_org,
+        "kms:CreateGrant",
+        &account,
+        Some("o-other")
+    ));
+    assert!(!key_admits(
+        &by_org,
+        "kms:ScheduleKeyDeletion",
+        &account,
+        Some("o-abc")
+    ));
+    let by_name = json!({ "Statement": {
+        "Effect": "Allow", "Principal": { "AWS": ["arn:aws:iam::444444444444:root"] },
+        "Action": "kms:*", "Resource": "*",
+    }});
+    assert!(key_admits(&by_name, "kms:Decrypt", &account, None));
+    let other: crate::addr::AccountId = "555555555555".parse().unwrap();
+    assert!(!key_admits(&by_name, "kms:Decrypt", &other, None));
+}
+
+#[test]
+fn the_automation_role_may_trust_systems_manager_only() {
+    let ssm_only = json!({ "Statement": [{ "Effect": "Allow", "Principal": { "Service": "ssm.amazonaws.com" }, "Action": "sts:AssumeRole" }] });
+    assert!(trusted_besides_ssm(&ssm_only).is_empty());
+    let widened = json!({ "Statement": [
+        { "Effect": "Allow", "Principal": { "Service": ["ssm.amazonaws.com", "ec2.amazonaws.com"] }, "Action": "sts:AssumeRole" },
+        { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::555555555555:root" }, "Action": "sts:AssumeRole" },
+    ]});
+    assert_eq!(
+        trusted_besides_ssm(&widened),
+        [
+            "Service:ec2.amazonaws.com",
+            "AWS:arn:aws:iam::555555555555:root"
+        ]
+    );
+}

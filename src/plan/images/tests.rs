@@ -51,6 +51,7 @@ fn seen(
                 own_resources: BTreeMap::new(),
                 breakglass: None,
                 policies: BTreeMap::new(),
+                documents: BTreeMap::new(),
                 recorded: Default::default(),
                 workloads: Vec::new(),
                 images: BTreeMap::from([(

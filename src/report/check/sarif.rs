@@ -62,7 +62,7 @@ pub fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
-        Severity::Low => "note",
+        Severity::Low | Severity::Info => "note",
     }
 }
 
@@ -74,6 +74,7 @@ fn security_severity(severity: Severity) -> &'static str {
         Severity::High => "8.0",
         Severity::Medium => "5.5",
         Severity::Low => "3.0",
+        Severity::Info => "1.0",
     }
 }
 
