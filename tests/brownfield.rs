@@ -287,9 +287,9 @@ async fn existing_resources_are_counted_and_never_duplicated() {
     plan.expect_code(0);
     let plan = plan.json();
     let expected = vec![
-        format!("{MANAGEMENT}/us-east-1 trail {trail_arn} satisfied"),
-        format!("{dev}/eu-west-1 flow_logs {their_flow_log} falls_short"),
-        format!("{prod}/us-east-1 guard_duty {detector} conflict"),
+        format!("{MANAGEMENT}/us-east-1 IR-TRAIL-1 {trail_arn} satisfied"),
+        format!("{dev}/eu-west-1 IR-VPC-1 {their_flow_log} falls_short"),
+        format!("{prod}/us-east-1 IR-GD-1 {detector} conflict"),
     ];
     let mut found = findings(&plan);
     found.sort();

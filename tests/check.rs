@@ -136,6 +136,8 @@ async fn check_fails_before_apply_passes_after_and_names_what_is_broken_out_of_b
         "IR-RUN-2",
         "IR-RUN-3",
         "IR-RUN-4",
+        "IR-QUERY-1",
+        "IR-QUERY-2",
     ]
     .into();
     assert_eq!(controls(&failed), expected);

@@ -111,7 +111,7 @@ async fn an_apply_killed_mid_flight_is_explained_by_the_next_plan_and_finished_b
             }
         }
     }
-    assert_eq!(stacks, 52, "every stack of the demo, once");
+    assert_eq!(stacks, 53, "every stack of the demo, once");
     let trails = emu
         .regional(MANAGEMENT, "us-east-1", aws_sdk_cloudtrail::Client::new)
         .await;

@@ -132,7 +132,7 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
     down.expect_code(0);
     assert!(
         down.stdout
-            .contains("Destroy complete: 13 stacks deleted, 0 failed."),
+            .contains("Destroy complete: 14 stacks deleted, 0 failed."),
         "{}",
         down.stdout
     );
@@ -167,6 +167,8 @@ async fn tabletop_up_plants_the_exercise_prints_its_brief_and_down_leaves_only_e
         buckets,
         [
             format!("irready-tabletop-access-{forensics}-us-east-1"),
+            // The analysis component's query results, retained like every bucket.
+            format!("irready-tabletop-athena-{forensics}-us-east-1"),
             format!("irready-tabletop-config-{forensics}-us-east-1"),
             format!("irready-tabletop-evidence-{forensics}-us-east-1"),
             format!("irready-tabletop-logs-{forensics}-us-east-1"),
