@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::addr::Region;
 
-use super::{AccountSession, Aws, AwsError, AwsResult, ErrorKind};
+use super::{AccountSession, Aws, AwsError, AwsResult};
 
 /// A Glue table as GetTables reports it: what check compares with the rendered table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +33,8 @@ pub async fn tables(
         let page = match page {
             Ok(page) => page,
             Err(err) => {
-                let err = AwsError::from_sdk("glue:GetTables", err);
-                if err.kind == ErrorKind::NotFound
-                    || err.code.as_deref() == Some("EntityNotFoundException")
-                {
-                    return Ok(None);
-                }
-                return Err(err);
+                return AwsError::from_sdk("glue:GetTables", err)
+                    .absent(&["EntityNotFoundException"])
             }
         };
         out.extend(page.table_list().iter().map(|t| {
@@ -88,15 +83,10 @@ pub async fn workgroup(
         .await;
     let out = match result {
         Ok(out) => out,
+        // Athena answers a missing workgroup with InvalidRequestException.
         Err(err) => {
-            let err = AwsError::from_sdk("athena:GetWorkGroup", err);
-            // Athena answers a missing workgroup with InvalidRequestException.
-            if err.kind == ErrorKind::NotFound
-                || err.code.as_deref() == Some("InvalidRequestException")
-            {
-                return Ok(None);
-            }
-            return Err(err);
+            return AwsError::from_sdk("athena:GetWorkGroup", err)
+                .absent(&["InvalidRequestException"])
         }
     };
     let Some(group) = out.work_group() else {

@@ -137,6 +137,18 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// `Ok(None)` when the error says the resource does not exist (a `NotFound` kind, or
+    /// one of the service's own `codes` for it), the error itself otherwise.
+    pub fn absent<T>(self, codes: &[&str]) -> AwsResult<Option<T>> {
+        let missing = self.kind == ErrorKind::NotFound
+            || self.code.as_deref().is_some_and(|c| codes.contains(&c));
+        if missing {
+            Ok(None)
+        } else {
+            Err(self)
+        }
+    }
+
     pub fn from_sdk<E>(operation: &'static str, err: E) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -510,25 +522,9 @@ impl Aws {
             return session.clone();
         }
         let role_arn = format!("arn:aws:iam::{account}:role/{role}");
-        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-            .session_name(session_name)
-            .configure(&self.base)
-            .build()
+        let session = self
+            .assumed(&self.base, account, &role_arn, session_name)
             .await;
-        let counted = CachedProvider {
-            inner: SharedCredentialsProvider::new(provider),
-            stats: self.stats.clone(),
-            cached: tokio::sync::Mutex::new(None),
-        };
-        let config = self
-            .base
-            .to_builder()
-            .credentials_provider(SharedCredentialsProvider::new(counted))
-            .build();
-        let session = AccountSession {
-            account: account.clone(),
-            config,
-        };
         sessions.insert(account.clone(), session.clone());
         session
     }
@@ -544,9 +540,22 @@ impl Aws {
         role_arn: &str,
         session_name: &str,
     ) -> AccountSession {
+        self.assumed(&through.config, account, role_arn, session_name)
+            .await
+    }
+
+    /// A session in `account` as `role_arn`, assumed with the credentials of `with`; the
+    /// credentials are cached until they expire and every fetch is counted.
+    async fn assumed(
+        &self,
+        with: &SdkConfig,
+        account: &AccountId,
+        role_arn: &str,
+        session_name: &str,
+    ) -> AccountSession {
         let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
             .session_name(session_name)
-            .configure(&through.config)
+            .configure(with)
             .build()
             .await;
         let counted = CachedProvider {

@@ -5,7 +5,7 @@ use aws_sdk_ssm::types::ParameterType;
 
 use crate::addr::Region;
 
-use super::{AccountSession, Aws, AwsError, AwsResult, ErrorKind};
+use super::{AccountSession, Aws, AwsError, AwsResult};
 
 /// Creates the parameter unless it exists. `Ok(false)`: it exists already.
 pub async fn create_if_absent(
@@ -54,14 +54,7 @@ pub async fn get(
         .await
     {
         Ok(out) => Ok(out.parameter().and_then(|p| p.value()).map(str::to_owned)),
-        Err(err) => {
-            let err = AwsError::from_sdk("ssm:GetParameter", err);
-            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("ParameterNotFound") {
-                Ok(None)
-            } else {
-                Err(err)
-            }
-        }
+        Err(err) => AwsError::from_sdk("ssm:GetParameter", err).absent(&["ParameterNotFound"]),
     }
 }
 
@@ -144,14 +137,7 @@ pub async fn document(
             name: d.name().unwrap_or(name).to_owned(),
             hash: d.hash().map(str::to_owned),
         })),
-        Err(err) => {
-            let err = AwsError::from_sdk("ssm:DescribeDocument", err);
-            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("InvalidDocument") {
-                Ok(None)
-            } else {
-                Err(err)
-            }
-        }
+        Err(err) => AwsError::from_sdk("ssm:DescribeDocument", err).absent(&["InvalidDocument"]),
     }
 }
 
@@ -171,14 +157,7 @@ pub async fn document_content(
         .await
     {
         Ok(out) => Ok(out.content().map(str::to_owned)),
-        Err(err) => {
-            let err = AwsError::from_sdk("ssm:GetDocument", err);
-            if err.kind == ErrorKind::NotFound || err.code.as_deref() == Some("InvalidDocument") {
-                Ok(None)
-            } else {
-                Err(err)
-            }
-        }
+        Err(err) => AwsError::from_sdk("ssm:GetDocument", err).absent(&["InvalidDocument"]),
     }
 }
 
