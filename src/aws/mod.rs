@@ -88,6 +88,8 @@ pub enum ErrorKind {
     NotFound,
     Invalid,
     Unreachable,
+    /// A waiter gave up: the operation it waited for may still be running.
+    StillRunning,
     Other,
 }
 

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::{AwsError, AwsResult};
+use super::{AwsError, AwsResult, ErrorKind};
 
 /// What one poll found.
 pub enum Poll<T> {
@@ -42,10 +42,10 @@ where
         };
         progress(&state);
         if tokio::time::Instant::now() >= deadline {
-            return Err(AwsError::other(
-                operation,
-                format!("still {state} after {timeout:?}"),
-            ));
+            return Err(AwsError {
+                kind: ErrorKind::StillRunning,
+                ..AwsError::other(operation, format!("still {state} after {timeout:?}"))
+            });
         }
         tokio::time::sleep(delay(attempt)).await;
         attempt += 1;
@@ -106,6 +106,7 @@ mod tests {
                 .contains("still CREATE_IN_PROGRESS after 0ns"),
             "{err}"
         );
+        assert_eq!(err.kind, ErrorKind::StillRunning);
     }
 
     #[tokio::test]

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use crate::addr::{AccountId, Region, Target};
 use crate::aws::ssm::{self, AutomationFact, StepFact};
-use crate::aws::{cfn, AccountSession, Aws, AwsError};
+use crate::aws::wait::{self, Poll};
+use crate::aws::{cfn, AccountSession, Aws, AwsError, ErrorKind};
 use crate::config::Environment;
 use crate::discover::{self, DiscoverError};
 use crate::model::component::Component;
@@ -173,17 +174,15 @@ pub async fn resolve(
     })
 }
 
-/// How often the execution is read while it runs, and for how long at most.
+/// How long the execution is followed at most (it is read on the waiter's schedule).
 #[derive(Debug, Clone, Copy)]
 pub struct Follow {
-    pub poll: Duration,
     pub timeout: Duration,
 }
 
 impl Default for Follow {
     fn default() -> Self {
         Self {
-            poll: Duration::from_secs(2),
             timeout: Duration::from_secs(60 * 60),
         }
     }
@@ -399,26 +398,36 @@ async fn follow_execution(
     follow: Follow,
     progress: &dyn StepProgress,
 ) -> Result<AutomationFact, RespondError> {
-    let started = std::time::Instant::now();
-    let mut seen: Vec<StepFact> = Vec::new();
-    loop {
-        let execution = ssm::automation(aws, session, region, id).await?;
-        for step in &execution.steps {
-            if !seen.contains(step) {
-                progress.step(step);
+    let seen: std::cell::RefCell<Vec<StepFact>> = std::cell::RefCell::new(Vec::new());
+    let ended = wait::until(
+        "ssm:GetAutomationExecution",
+        follow.timeout,
+        || async {
+            let execution = ssm::automation(aws, session, region, id).await?;
+            for step in &execution.steps {
+                if !seen.borrow().contains(step) {
+                    progress.step(step);
+                }
             }
-        }
-        seen.clone_from(&execution.steps);
-        if execution.ended() {
+            seen.replace(execution.steps.clone());
+            Ok(if execution.ended() {
+                Poll::Ready(execution)
+            } else {
+                Poll::Pending(execution.status.clone())
+            })
+        },
+        |_| {},
+    )
+    .await;
+    match ended {
+        Ok(execution) => {
             progress.finished(&execution);
-            return Ok(execution);
+            Ok(execution)
         }
-        if started.elapsed() > follow.timeout {
-            return Err(RespondError::TimedOut {
-                id: id.to_owned(),
-                minutes: follow.timeout.as_secs() / 60,
-            });
-        }
-        tokio::time::sleep(follow.poll).await;
+        Err(err) if err.kind == ErrorKind::StillRunning => Err(RespondError::TimedOut {
+            id: id.to_owned(),
+            minutes: follow.timeout.as_secs() / 60,
+        }),
+        Err(err) => Err(err.into()),
     }
 }
