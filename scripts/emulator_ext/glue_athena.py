@@ -431,7 +431,19 @@ def _glue(account_id: str, region_name: str) -> GlueBackend:
     return glue_backends[account_id][region_name]
 
 
-class _ReplacingModel(ExtensionModel):
+class _Named(ExtensionModel):
+    """A type whose physical id is its name."""
+
+    def __init__(self, account_id: str, region_name: str, name: str):
+        super().__init__(account_id, region_name)
+        self.name = name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+
+class _ReplacingModel(_Named):
     """A type whose replacement also depends on a nested name (``replaces``)."""
 
     @classmethod
@@ -458,14 +470,6 @@ class _ReplacingModel(ExtensionModel):
 class GlueDatabase(_ReplacingModel):
     cfn_type = "AWS::Glue::Database"
     create_only = ("CatalogId", "DatabaseName")
-
-    def __init__(self, account_id: str, region_name: str, name: str):
-        super().__init__(account_id, region_name)
-        self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
 
     @staticmethod
     def _name(resource_name: str, properties: dict[str, Any]) -> str:
@@ -502,13 +506,8 @@ class GlueTable(_ReplacingModel):
     create_only = ("CatalogId", "DatabaseName")
 
     def __init__(self, account_id: str, region_name: str, database: str, name: str):
-        super().__init__(account_id, region_name)
+        super().__init__(account_id, region_name, name)
         self.database = database
-        self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
 
     @staticmethod
     def _name(resource_name: str, properties: dict[str, Any]) -> str:
@@ -557,7 +556,7 @@ def _configuration_updates(old: dict[str, Any], new: dict[str, Any]) -> dict[str
 
 
 @register
-class AthenaWorkGroup(ExtensionModel):
+class AthenaWorkGroup(_Named):
     cfn_type = "AWS::Athena::WorkGroup"
     name_property = "Name"
     create_only = ("Name",)
@@ -565,14 +564,6 @@ class AthenaWorkGroup(ExtensionModel):
         "CreationTime": "creation_time",
         "WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion": "effective_engine_version",
     }
-
-    def __init__(self, account_id: str, region_name: str, name: str):
-        super().__init__(account_id, region_name)
-        self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
 
     @property
     def backend(self) -> AthenaBackend:
